@@ -928,6 +928,12 @@ export interface JobFetch {
   asyncResponseTimeoutMs?: number;
 }
 
+/** Who gives a job's lock back: the worker holding it (`workerId`), or an operator freeing a stuck worker's job. */
+export interface JobUnlock {
+  workerId?: string;
+  asOperator?: boolean;
+}
+
 export interface Workers {
   /** Locks jobs of the topics in order; with `asyncResponseTimeoutMs`, waits for one when none is fetchable. `signal` ends the wait early. */
   fetchAndLock(fetch: JobFetch, signal?: AbortSignal): Promise<JobView[]>;
@@ -944,8 +950,13 @@ export interface Workers {
    * `job.refused`, as its completion would be.
    */
   lock(jobId: string, workerId: string, lockMs: number, actor?: Actor): Promise<{ id: string; lockExpiresAt: string }>;
-  /** Gives a job's lock back: any worker may fetch it at once. */
-  unlock(jobId: string): Promise<void>;
+  /**
+   * Gives a job's lock back: any worker may fetch it at once. A lock a worker holds now is given back by that worker
+   * (`workerId`) or an operator (`asOperator`); anyone else is refused (conflict `not-locked-by-worker`, kept in the
+   * order's history as `job.refused` with `actor`). A job backing off after a failure has no lock to give back
+   * (conflict `job-in-back-off`). A job nobody holds stays as it is.
+   */
+  unlock(jobId: string, unlock?: JobUnlock, actor?: Actor): Promise<void>;
   /** Answers every waiting fetch now with no jobs (a server shutting down). */
   releaseWaiting(): void;
   /**

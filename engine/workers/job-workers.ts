@@ -2,7 +2,7 @@
 // types that may wait for work (long polling) and filter by order, and the
 // lock of a job taken by its id, extended or given back. Completing, failing and
 // throwing errors stay runtime steps (runtime.completeJob …).
-import type { Actor, Clock, JobFetch, JobView, Runtime, Workers } from '../api.js';
+import type { Actor, Clock, JobFetch, JobUnlock, JobView, Runtime, Workers } from '../api.js';
 import { conflict, notFound, StratumError } from '../errors.js';
 import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
 import { lockWait } from '../runtime/wait-locks.js';
@@ -104,12 +104,37 @@ export class JobWorkers implements Workers {
     });
   }
 
-  async unlock(jobId: string): Promise<void> {
-    await this.store.transaction(async (tx) => {
-      const job = await tx.getWait(jobId, { lock: true });
-      if (!job || job.kind !== 'job') throw notFound(`no open job ${jobId}`);
-      await tx.updateWait({ ...job, lockedBy: null, lockExpiresAt: null });
-    });
+  async unlock(jobId: string, unlock: JobUnlock = {}, actor?: Actor): Promise<void> {
+    try {
+      await this.store.transaction(async (tx) => {
+        const job = await tx.getWait(jobId, { lock: true });
+        if (!job || job.kind !== 'job') throw notFound(`no open job ${jobId}`);
+        const now = this.clock.now().toISOString();
+        const heldNow = job.lockedBy !== null && job.lockExpiresAt !== null && job.lockExpiresAt > now;
+        // the holder gives its lock back, or an operator frees a job whose worker is stuck: anyone else would take the
+        // job from a worker still working on it, to fetch it themselves or complete it by its id (held by nobody then)
+        if (heldNow && job.lockedBy !== unlock.workerId && !unlock.asOperator) {
+          throw heldByAnother(conflict(`job ${jobId} is locked by ${unlock.workerId === undefined ? 'a worker' : 'another worker'} until ${job.lockExpiresAt}: `
+            + 'only the worker holding the lock (its workerId) or an operator gives it back', { reason: 'not-locked-by-worker' }));
+        }
+        // a failure's back-off is no lock: ending it early would hand the job out before its worker asked
+        if (job.lockedBy === null && job.lockExpiresAt !== null && job.lockExpiresAt > now) {
+          throw conflict(`job ${jobId} is backing off after a failure until ${job.lockExpiresAt}: no worker holds it, and it is handed out again then`, {
+            problem: 'job-in-back-off', retryAt: job.lockExpiresAt,
+          });
+        }
+        await tx.updateWait({ ...job, lockedBy: null, lockExpiresAt: null });
+      });
+    } catch (error) {
+      // taking another worker's job from them is kept as a completion of it is (job.refused)
+      if (actor && isHeldByAnother(error)) {
+        await this.runtime.recordRefusedRequest({
+          kind: 'job', id: jobId, reason: String(error.details!.reason), refusal: error.message, attempted: 'unlock',
+          ...(unlock.workerId !== undefined && { workerId: unlock.workerId }),
+        }, actor);
+      }
+      throw error;
+    }
   }
 
   /** Each topic in turn, until `max` jobs are locked; each job keeps only the variables its topic asks for. */

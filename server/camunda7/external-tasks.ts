@@ -6,6 +6,7 @@ import type { Request } from 'express';
 import type { JobView, Runtime, Workers } from '../../engine/api.js';
 import type { Handlers, Input } from '../http/handler.js';
 import { clientGone } from '../http/client-gone.js';
+import { GROUPS } from '../auth/authenticate.js';
 import { HttpProblem } from '../problem.js';
 import { camundaDate, camundaJson, noContent } from './answers.js';
 import { fromTypedVariables, toTypedVariables, type TypedValue } from './typed-variables.js';
@@ -80,8 +81,9 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
       return noContent;
     },
 
-    camunda7Unlock: async ({ params }: Input<unknown, unknown, { id: string }>) => {
-      await workers.unlock(params.id);
+    // Camunda 7's unlock names no worker; Stratum's takes `workerId`, as its complete does (docs/camunda-workers.md)
+    camunda7Unlock: async ({ params, body, user }: Input<{ workerId?: string } | undefined, unknown, { id: string }>) => {
+      await workers.unlock(params.id, { ...(body?.workerId !== undefined && { workerId: body.workerId }), asOperator: user!.groups.includes(GROUPS.operations) }, user);
       return noContent;
     },
   };

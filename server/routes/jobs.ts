@@ -4,6 +4,7 @@
 import type { Runtime, Workers } from '../../engine/api.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
 import { clientGone } from '../http/client-gone.js';
+import { GROUPS } from '../auth/authenticate.js';
 
 interface FetchAndLockBody {
   type: string;
@@ -44,8 +45,9 @@ export function jobHandlers(runtime: Runtime, workers: Workers): Handlers {
     extendJobLock: async ({ params, body, user }: Input<{ workerId: string; lockMs: number }, unknown, { id: string }>) =>
       ok(await workers.extendLock(params.id, body.workerId, body.lockMs, user)),
 
-    unlockJob: async ({ params }: Input<unknown, unknown, { id: string }>) => {
-      await workers.unlock(params.id);
+    // the holder gives its lock back, or an operator frees a stuck worker's job (docs/api.md, "Jobs and their locks")
+    unlockJob: async ({ params, body, user }: Input<{ workerId?: string } | undefined, unknown, { id: string }>) => {
+      await workers.unlock(params.id, { ...(body?.workerId !== undefined && { workerId: body.workerId }), asOperator: user!.groups.includes(GROUPS.operations) }, user);
       return { status: 204 };
     },
   };

@@ -101,6 +101,16 @@ export const Camunda7LockRequest: JsonSchema = {
   examples: [{ workerId: 'erp-worker-1', lockDuration: 60_000 }],
 };
 
+/** Camunda 7's unlock has no body; Stratum takes the worker giving its lock back, as complete names it. */
+export const Camunda7UnlockRequest: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    workerId: printableKey(200, 'The worker holding the task\'s lock (Stratum\'s addition: Camunda 7\'s unlock names none). Required while a worker holds it, unless the caller is in `operations`: another worker, or none, is refused with 409 `not-locked-by-worker`.'),
+  },
+  examples: [{ workerId: 'erp-worker-1' }],
+};
+
 export const Camunda7ExtendLockRequest: JsonSchema = {
   type: 'object',
   required: ['workerId', 'newDuration'],

@@ -156,6 +156,15 @@ export const ExtendLockRequest: JsonSchema = {
   },
 };
 
+export const UnlockJobRequest: JsonSchema = {
+  examples: [{ workerId: 'erp-worker-1' }],
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    workerId: printableKey(200, 'The worker holding the job\'s lock, giving it back. Required while a worker holds it, unless the caller is in `operations` (freeing a stuck worker\'s job): another worker, or none, is refused with 409 `not-locked-by-worker`.'),
+  },
+};
+
 /** The worker a job call comes from: the job's lock holder must name itself (docs/api.md, "Jobs and their locks"). */
 const JOB_CALLER = printableKey(200, 'The worker that fetched the job (its workerId at fetch-and-lock), kept in the history as a label. Required while a worker holds the job\'s lock: another worker, or none, is refused with 409 `not-locked-by-worker`; a job no worker holds is acted on by its id.');
 
@@ -309,5 +318,3 @@ export const DiffQuery: JsonSchema = {
   required: ['to'],
   properties: { to: { type: 'integer', minimum: 1, maximum: 1_000_000_000, description: 'The version to compare with.' } },
 };
-/** A body that may be sent but carries nothing (Camunda's clients post `{}`). */
-export const EmptyBody: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };

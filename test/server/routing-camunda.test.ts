@@ -94,7 +94,7 @@ async function driveCamundaRoutes(routing: 'order' | 'off'): Promise<Landing[]> 
     let task = await fetchTask('procurement-planning', orderNo);
     const external = (action: string) => `/engine-rest/external-task/${encodeURIComponent(task)}/${action}`;
     landed('c7 extendLock', await call('POST', external('extendLock'), TOKENS.erp, { workerId: 'c7-router', newDuration: 120_000 }), 204, orderNo);
-    landed('c7 unlock', await call('POST', external('unlock'), TOKENS.erp), 204, orderNo);
+    landed('c7 unlock', await call('POST', external('unlock'), TOKENS.erp, { workerId: 'c7-router' }), 204, orderNo);
     task = await fetchTask('procurement-planning', orderNo);
     // taken by its id (taskService.lock): the holder renews its lock
     landed('c7 lock', await call('POST', external('lock'), TOKENS.erp, { workerId: 'c7-router', lockDuration: 60_000 }), 204, orderNo);

@@ -293,7 +293,7 @@ describe('/engine-rest routes keep the controls', () => {
     expect((await api.post(`${base}/failure`, TOKENS.erp, { workerId: 'raw', errorMessage: 'MRP down', retries: 2 })).status).toBe(204);
     const again = await lockOne('C7-MSG', 'production-planning');
     expect(again).toMatchObject({ id: task.id, retries: 2, errorMessage: 'MRP down' });
-    expect((await api.post(`${base}/unlock`, TOKENS.erp)).status).toBe(204);
+    expect((await api.post(`${base}/unlock`, TOKENS.erp, { workerId: 'raw' })).status).toBe(204);
     expect((await lockOne('C7-MSG', 'production-planning')).id).toBe(task.id);
   });
 });

@@ -257,7 +257,7 @@ function externalTaskIncidentSpecs() {
       expect((await api.post<LockedExternalTask[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
         workerId: 'other', maxTasks: 1, topics: [{ topicName: 'procurement-planning', lockDuration: 60_000, businessKey: 'C7I-SET' }],
       })).body).toEqual([]);
-      expect((await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/unlock`, TOKENS.erp)).status).toBe(204);
+      expect((await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/unlock`, TOKENS.erp, { workerId: 'raw' })).status).toBe(204);
       // shown as soon as they are set, as Camunda 7 shows them, though the task never failed
       const relocked = await lockOne('procurement-planning', 'C7I-SET');
       expect(relocked).toMatchObject({ id: task.id, retries: 5, errorMessage: null });
@@ -285,7 +285,7 @@ function externalTaskIncidentSpecs() {
       await enter('C7I-MANY');
       const task = await lockOne('procurement-planning', 'C7I-MANY');
       expect((await setRetries(task.id, TOKENS.operations, { retries: 250 })).status).toBe(204);
-      expect((await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/unlock`, TOKENS.erp)).status).toBe(204);
+      expect((await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/unlock`, TOKENS.erp, { workerId: 'raw' })).status).toBe(204);
       expect(await lockOne('procurement-planning', 'C7I-MANY')).toMatchObject({ id: task.id, retries: 250 });
 
       await failForGood(task, 'MRP down');
@@ -315,7 +315,7 @@ function externalTaskIncidentSpecs() {
       const task = await lockOne('procurement-planning', 'C7I-SHOWN');
       expect(task.retries).toBeNull();
       expect((await setRetries(task.id, TOKENS.operations, { retries: 4 })).status).toBe(204);
-      expect((await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/unlock`, TOKENS.erp)).status).toBe(204);
+      expect((await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/unlock`, TOKENS.erp, { workerId: 'raw' })).status).toBe(204);
 
       // a Camunda 7 worker's usual count: its own default while the task shows none, one less than shown otherwise
       const client = camundaClient();

@@ -87,13 +87,13 @@ function updateSpecs(prefix: string) {
       const no = orderNo('RETRIES-SEEN');
       await enter(no);
       const [job] = await activated(client(TOKENS.erp), no, 60_000);
-      expect((await api.post(`/api/jobs/${encodeURIComponent(job.jobKey)}/unlock`, TOKENS.erp)).status).toBe(204);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(job.jobKey)}/unlock`, TOKENS.erp, { workerId: 'c8-update' })).status).toBe(204);
 
       await client(TOKENS.operations).updateJob({ jobKey: job.jobKey, changeset: { retries: 6 } });
       const fetched = (await api.post<{ id: string; retries: number; retriesSet: boolean; businessKey: string }[]>(
         '/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'native', max: 50 })).body;
       for (const other of fetched.filter((each) => each.businessKey !== no)) {
-        expect((await api.post(`/api/jobs/${encodeURIComponent(other.id)}/unlock`, TOKENS.erp)).status).toBe(204);
+        expect((await api.post(`/api/jobs/${encodeURIComponent(other.id)}/unlock`, TOKENS.erp, { workerId: 'native' })).status).toBe(204);
       }
       expect(fetched.filter((each) => each.businessKey === no)).toEqual([objectWith({ id: job.jobKey, retries: 6, retriesSet: true })]);
     });
@@ -130,7 +130,7 @@ function updateSpecs(prefix: string) {
         objectWith({ event: 'job.retries-set', actor: 'ada', data: objectWith({ retries: 7, previous: 3 }) }),
         objectWith({ event: 'job.timeout-set', actor: 'ada', data: objectWith({ timeoutMs: 60_000 }) }),
       ]);
-      expect((await api.post(`/api/jobs/${encodeURIComponent(job.jobKey)}/unlock`, TOKENS.erp)).status).toBe(204);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(job.jobKey)}/unlock`, TOKENS.erp, { workerId: 'c8-update' })).status).toBe(204);
       expect((await activateOne(client(TOKENS.erp), no, 60_000)).retries).toBe(7);
     });
 
@@ -289,7 +289,7 @@ async function history(orderNo: string): Promise<HistoryEntry[]> {
 async function activated(worker: CamundaClient, orderNo: string, timeout: number) {
   const { jobs } = await worker.activateJobs({ type: 'procurement-planning', worker: 'c8-update', timeout, maxJobsToActivate: 50, requestTimeout: -1, fetchVariable: ['orderNo'] });
   for (const other of jobs.filter((job) => job.variables.orderNo !== orderNo)) {
-    expect((await api.post(`/api/jobs/${encodeURIComponent(other.jobKey)}/unlock`, TOKENS.erp)).status).toBe(204);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(other.jobKey)}/unlock`, TOKENS.erp, { workerId: 'c8-update' })).status).toBe(204);
   }
   return jobs.filter((job) => job.variables.orderNo === orderNo);
 }

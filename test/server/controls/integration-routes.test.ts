@@ -234,7 +234,7 @@ const roles: Row[] = [
     run: async () => {
       const orderNo = await enterOrder(1_000);
       const given = await lockStratum('procurement-planning', orderNo, 'worker-a');
-      expect((await api.post(`/api/jobs/${given}/unlock`, TOKENS.erp)).status).toBe(204);
+      expect((await api.post(`/api/jobs/${given}/unlock`, TOKENS.erp, { workerId: 'worker-a' })).status).toBe(204);
       expect((await api.post(`/api/jobs/${given}/complete`, TOKENS.erp, {})).status).toBe(200);
       const expired = await lockStratum('production-planning', orderNo, 'worker-a', 1_000);
       await new Promise((resolve) => setTimeout(resolve, 1_100));

@@ -62,7 +62,7 @@ async function pay(orderNo: string) {
 async function fetchable(type: string, orderNo: string): Promise<{ id: string }[]> {
   const response = await server!.api.post<{ id: string }[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'rates', max: 10, businessKey: orderNo });
   expect(response.status, response.text).toBe(200);
-  for (const job of response.body) expect((await server!.api.post(`/api/jobs/${encodeURIComponent(job.id)}/unlock`, TOKENS.erp)).status).toBe(204);
+  for (const job of response.body) expect((await server!.api.post(`/api/jobs/${encodeURIComponent(job.id)}/unlock`, TOKENS.erp, { workerId: 'rates' })).status).toBe(204);
   return response.body;
 }
 

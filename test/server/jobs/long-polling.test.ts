@@ -117,7 +117,7 @@ describe('POST /api/jobs/fetch-and-lock with asyncResponseTimeout', () => {
     expect(job.businessKey).toBe('LP-MANY');
     expect(pending.size).toBe(199);
 
-    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/unlock`, TOKENS.erp)).status).toBe(204);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/unlock`, TOKENS.erp, { workerId: `w-${first.n}` })).status).toBe(204);
     const second = await next();
     expect(second.jobs.map((one) => one.id)).toEqual([job.id]);
 
@@ -140,7 +140,7 @@ describe('POST /api/jobs/{id}/extend-lock and /unlock', () => {
     const stolen = await api.post(`/api/jobs/${encodeURIComponent(planning.id)}/extend-lock`, TOKENS.erp, { workerId: 'thief', lockMs: 600_000 });
     expect(stolen.status).toBe(409);
     expect((await fetchJobs({ type: 'production-planning', businessKey: 'LP-LOCK', workerId: 'thief' })).body).toEqual([]);
-    expect((await api.post(`/api/jobs/${encodeURIComponent(planning.id)}/unlock`, TOKENS.erp)).status).toBe(204);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(planning.id)}/unlock`, TOKENS.erp, { workerId: 'holder' })).status).toBe(204);
     expect((await fetchJobs({ type: 'production-planning', businessKey: 'LP-LOCK', workerId: 'next' })).body.map((one) => one.id)).toEqual([planning.id]);
   });
 
