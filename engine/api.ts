@@ -836,8 +836,11 @@ export interface Runtime {
    */
   unclaimTask(taskId: string, actor: Actor, options?: { asOperator?: boolean }): Promise<TaskView>;
 
-  /** Locks up to `max` (default 1) fetchable jobs of `type`, oldest first; with `businessKey`, only that order's. */
-  fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string }): Promise<JobView[]>;
+  /**
+   * Locks up to `max` (default 1) fetchable jobs of `type`, oldest first; with `businessKey`, only that order's. With
+   * `localVariables`, each job's variables are only its local ones, its input mappings' (Camunda 7's `localVariables`).
+   */
+  fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string; localVariables?: boolean }): Promise<JobView[]>;
   /**
    * `actor` is who the history records; `workerId` (the client's label) is kept
    * beside it and checked against the job's lock: a job another worker holds is refused (409, `details.reason`
@@ -917,6 +920,8 @@ export interface JobTopic {
   businessKey?: string;
   /** Hand the worker only these variables (all when absent). */
   variables?: string[];
+  /** Only the job's local variables, those its input mappings made (Camunda 7's `localVariables`); `variables` narrows them further. */
+  localVariables?: boolean;
 }
 
 export interface JobFetch {

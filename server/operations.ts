@@ -821,7 +821,7 @@ export const OPERATIONS: Operation[] = [
     path: '/engine-rest/external-task/fetchAndLock',
     tag: 'camunda7',
     summary: 'Camunda 7: fetches and locks external tasks (Stratum jobs) of the topics, waiting up to `asyncResponseTimeout` for one.',
-    description: 'Request and response as Camunda 7\'s REST API; variables are typed (`{"value": …, "type": "Boolean"}`). Filters Stratum cannot honour (tenants, process definitions, process variables) are refused (422). Bearer token of a user in `integration`.',
+    description: 'Request and response as Camunda 7\'s REST API; variables are typed (`{"value": …, "type": "Boolean"}`). A topic\'s `localVariables: true` hands only the task\'s local variables (its input mappings\'), `includeExtensionProperties: true` the element\'s extension properties (none otherwise). Filters Stratum cannot honour (tenants, process definitions, process variables, `sorting`) are refused with 400 naming them. Bearer token of a user in `integration`.',
     access: integration,
     longPoll: true,
     query: 'EmptyQuery',

@@ -3,6 +3,7 @@
 declare module 'camunda-external-task-client-js' {
   export class Variables {
     get(name: string): unknown;
+    getAll(): Record<string, unknown>;
     set(name: string, value: unknown): this;
     setTyped(name: string, typed: { value: unknown; type: string; valueInfo?: Record<string, unknown> }): this;
   }
@@ -13,6 +14,8 @@ declare module 'camunda-external-task-client-js' {
     /** null until a failure or an operator set them: a worker starts its own count then. */
     retries: number | null;
     variables: Variables;
+    /** The element's extension properties, when the subscription asked for them (includeExtensionProperties). */
+    extensionProperties?: Record<string, string>;
   }
   export interface TaskService {
     complete(task: Task, variables?: Variables, localVariables?: Variables): Promise<void>;
@@ -39,7 +42,7 @@ declare module 'camunda-external-task-client-js' {
     constructor(options: ClientOptions);
     /** What a handler gets as `taskService`, for a task the worker did not fetch. */
     readonly taskService: TaskService;
-    subscribe(topic: string, options: { businessKey?: string; variables?: string[]; lockDuration?: number }, handler: (args: { task: Task; taskService: TaskService }) => Promise<void>): unknown;
+    subscribe(topic: string, options: { businessKey?: string; variables?: string[]; lockDuration?: number; localVariables?: boolean; includeExtensionProperties?: boolean }, handler: (args: { task: Task; taskService: TaskService }) => Promise<void>): unknown;
     on(event: string, listener: (...args: any[]) => void): this;
     start(): void;
     stop(): void;

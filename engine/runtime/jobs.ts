@@ -22,8 +22,11 @@ const DEFAULT_LOCK_MS = 5 * 60_000;
 export class ExternalJobs {
   constructor(private readonly steps: StepExecutor) {}
 
-  /** Locks up to `max` (default 1) fetchable jobs of `type`, oldest first; with `businessKey`, only that order's. */
-  async fetchAndLock(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string }): Promise<JobView[]> {
+  /**
+   * Locks up to `max` (default 1) fetchable jobs of `type`, oldest first; with `businessKey`, only that order's. With
+   * `localVariables`, a job hands over only its local variables: those its input mappings made when it opened.
+   */
+  async fetchAndLock(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string; localVariables?: boolean }): Promise<JobView[]> {
     const { steps } = this;
     const now = steps.clock.now();
     const lockExpiresAt = new Date(now.getTime() + (request.lockMs ?? DEFAULT_LOCK_MS)).toISOString();
@@ -39,7 +42,9 @@ export class ExternalJobs {
       for (const job of locked) {
         const instance = instances.get(job.instanceId);
         const definition = instance && (await steps.definition(tx, instance.processKey, instance.version));
-        views.push(jobView(job, definition?.model.elements.get(job.elementId)?.jobHeaders, instance, inOrders.has(job.instanceId)));
+        const info = definition?.model.elements.get(job.elementId);
+        const view = jobView(job, info?.jobHeaders, instance, inOrders.has(job.instanceId));
+        views.push(request.localVariables ? { ...view, variables: info ? waitInputs(info, job.variables) : {} } : view);
       }
       return views;
     });

@@ -164,7 +164,7 @@ export class InstanceRuntime implements Runtime {
 
   // ---- external jobs --------------------------------------------------------
 
-  fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string }): Promise<JobView[]> {
+  fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string; localVariables?: boolean }): Promise<JobView[]> {
     return this.jobs.fetchAndLock(request);
   }
 

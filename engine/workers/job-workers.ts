@@ -147,6 +147,7 @@ export class JobWorkers implements Workers {
         type: topic.type, workerId: fetch.workerId, max: max - locked.length,
         ...(topic.lockMs !== undefined && { lockMs: topic.lockMs }),
         ...(topic.businessKey !== undefined && { businessKey: topic.businessKey }),
+        ...(topic.localVariables && { localVariables: true }),
       });
       locked.push(...jobs.map((job) => (topic.variables ? { ...job, variables: pick(job.variables, topic.variables) } : job)));
     }

@@ -43,10 +43,12 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
           lockMs: topic.lockDuration,
           ...(topic.businessKey !== undefined && { businessKey: topic.businessKey }),
           ...(topic.variables && { variables: topic.variables }),
+          ...(topic.localVariables && { localVariables: true }),
         })),
       }, clientGone(req));
+      const tasks = jobs.map((job) => lockedExternalTask(job, body.workerId, topicOf(body.topics, job).includeExtensionProperties === true));
       // Camunda's field names (processInstanceId) are not what the router reads: it learns each task's order beside the answer
-      return { ...camundaJson(jobs.map((job) => lockedExternalTask(job, body.workerId))), orders: jobs };
+      return { ...camundaJson(tasks), orders: jobs };
     },
 
     camunda7Complete: async ({ params, body, user, req }: Input<{ workerId: string; variables?: Variables; localVariables?: Variables }, unknown, { id: string }>) => {
@@ -91,8 +93,19 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
 
 // helpers
 
-/** Camunda 7's LockedExternalTaskDto for one of Stratum's jobs. */
-function lockedExternalTask(job: JobView, workerId: string): Record<string, unknown> {
+/**
+ * The topic that locked `job`: the first whose name and business key it matches. The topics lock in turn, and one
+ * stops only when the fetch has all it may take, so no later topic locked a job an earlier one matches.
+ */
+function topicOf(topics: readonly FetchTopic[], job: JobView): FetchTopic {
+  return topics.find((topic) => topic.topicName === job.type && (topic.businessKey === undefined || topic.businessKey === job.businessKey)) ?? topics[0];
+}
+
+/**
+ * Camunda 7's LockedExternalTaskDto for one of Stratum's jobs. Its `extensionProperties` (the element's
+ * `zeebe:taskHeaders`) only when the topic asks for them (`includeExtensionProperties`), as Camunda 7 answers.
+ */
+function lockedExternalTask(job: JobView, workerId: string, withExtensionProperties: boolean): Record<string, unknown> {
   return {
     activityId: job.elementId,
     activityInstanceId: `${job.elementId}:${job.id}`,
@@ -116,7 +129,7 @@ function lockedExternalTask(job: JobView, workerId: string): Record<string, unkn
     variables: toTypedVariables(job.variables),
     priority: 0,
     businessKey: job.businessKey,
-    extensionProperties: job.customHeaders,
+    extensionProperties: withExtensionProperties ? job.customHeaders : {},
   };
 }
 
