@@ -920,7 +920,7 @@ export interface JobTopic {
   businessKey?: string;
   /** Hand the worker only these variables (all when absent). */
   variables?: string[];
-  /** Only the job's local variables, those its input mappings made (Camunda 7's `localVariables`); `variables` narrows them further. */
+  /** Only the job's local variables: its input mappings' and a multi-instance iteration's (Camunda 7's `localVariables`); `variables` narrows them further. */
   localVariables?: boolean;
 }
 

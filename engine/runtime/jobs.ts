@@ -2,6 +2,7 @@
 // workers fetch and lock them, then complete them (with the job's declared
 // outputs), fail them (retries count down to an incident) or throw a BPMN error.
 import type { Actor, JobCallOptions, JobFailure, JobUpdate, JobView } from '../api.js';
+import type { ElementInfo } from '../bpmn/process-model.js';
 import { conflict, StratumError } from '../errors.js';
 import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
 import type { HistoryRow, IncidentReason, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
@@ -44,7 +45,7 @@ export class ExternalJobs {
         const definition = instance && (await steps.definition(tx, instance.processKey, instance.version));
         const info = definition?.model.elements.get(job.elementId);
         const view = jobView(job, info?.jobHeaders, instance, inOrders.has(job.instanceId));
-        views.push(request.localVariables ? { ...view, variables: info ? waitInputs(info, job.variables) : {} } : view);
+        views.push(request.localVariables ? { ...view, variables: info ? localVariablesOf(info, job.variables) : {} } : view);
       }
       return views;
     });
@@ -298,6 +299,15 @@ function refuseInBackOff(wait: WaitRow, now: string): void {
   if (wait.lockedBy !== null || wait.lockExpiresAt === null || wait.lockExpiresAt <= now) return;
   throw conflict(`job ${wait.id} is backing off after a failure until ${wait.lockExpiresAt}: it is handed out again then, `
     + 'and a worker acts on it once it has fetched it (or once the back-off has ended)', { problem: 'job-in-back-off', retryAt: wait.lockExpiresAt });
+}
+
+/**
+ * A job's own variables, as Camunda 7 keeps them on the task's execution: an iteration's element and loopCounter
+ * (multi-instance), and what its input mappings made.
+ */
+function localVariablesOf(info: ElementInfo, variables: Record<string, unknown> | null): Record<string, unknown> {
+  const iteration = (info.iterationVariables ?? []).filter((name) => variables && Object.hasOwn(variables, name));
+  return { ...Object.fromEntries(iteration.map((name) => [name, variables![name]])), ...waitInputs(info, variables) };
 }
 
 /** The open incident that names the job (one that ran out of retries), if any. */

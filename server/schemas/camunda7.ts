@@ -55,7 +55,7 @@ export const Camunda7FetchAndLockRequest: JsonSchema = {
           lockDuration: { type: 'integer', minimum: 1000, maximum: 86_400_000 },
           variables: { anyOf: [{ type: 'array', maxItems: 200, items: { type: 'string', pattern: VARIABLE_NAME_PATTERN } }, { type: 'null' }] },
           businessKey: printableKey(200),
-          localVariables: { type: 'boolean', description: 'true: only the task\'s local variables, those its input mappings (zeebe:input, camunda:inputParameter) made, as Camunda 7 hands those of the task\'s execution; `variables` narrows them further.' },
+          localVariables: { type: 'boolean', description: 'true: only the task\'s local variables, those its input mappings (zeebe:input, camunda:inputParameter) made and a multi-instance iteration\'s element and loopCounter, as Camunda 7 hands those of the task\'s execution; `variables` narrows them further.' },
           includeExtensionProperties: { type: 'boolean', description: 'true: `extensionProperties` holds the element\'s zeebe:taskHeaders; otherwise it is empty, as in Camunda 7.' },
           deserializeValues: { type: 'boolean', description: 'Accepted either way: Stratum answers no serialized Object values (a Json value is its JSON text, as Camunda 7 answers a Json value).' },
           withoutTenantId: { type: 'boolean' },

@@ -15,7 +15,7 @@ let api: ApiClient;
 beforeAll(async () => {
   server = await startTestServer();
   api = server.api;
-  await deployFixtures(api, 'courier-booking.bpmn');
+  await deployFixtures(api, 'courier-booking.bpmn', 'parcel-labels.bpmn');
 });
 afterAll(async () => {
   await server.close();
@@ -67,6 +67,22 @@ describe('POST /engine-rest/external-task/fetchAndLock topics', () => {
       expect(Object.keys(all.body[0].variables).sort()).toEqual(['customerEmail', 'parcel', 'parcelRef']);
       await unlock(all.body[0].id);
     }
+  });
+
+  it('hands a multi-instance task its iteration\'s element and loopCounter as local variables, as Camunda 7 keeps them on the iteration', async () => {
+    const started = await api.post('/api/processes/parcel-labels/instances', TOKENS.erp, {
+      businessKey: 'SHIPMENT-1', variables: { parcels: [{ ref: 'P-A' }, { ref: 'P-B' }], customerEmail: 'dock@example.com' },
+    });
+    expect(started.status, started.text).toBe(201);
+    const fetched = await api.post<FetchedTask[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
+      workerId: 'courier', maxTasks: 1, topics: [{ topicName: 'parcel-label', lockDuration: 60_000, businessKey: 'SHIPMENT-1', localVariables: true }],
+    });
+    expect(fetched.status, fetched.text).toBe(200);
+    expect(fetched.body[0].variables).toEqual({
+      parcel: { value: JSON.stringify({ ref: 'P-A' }), type: 'Json', valueInfo: {} },
+      loopCounter: { value: 1, type: 'Integer', valueInfo: {} },
+      labelRef: { value: 'P-A', type: 'String', valueInfo: {} },
+    });
   });
 
   it('answers the extension properties only when the topic asks for them, as Camunda 7 does', async () => {
