@@ -959,7 +959,8 @@ export interface Workers {
    * Gives a job's lock back: any worker may fetch it at once. A lock a worker holds now is given back by that worker
    * (`workerId`) or an operator (`asOperator`); anyone else is refused (conflict `not-locked-by-worker`, kept in the
    * order's history as `job.refused` with `actor`). A job backing off after a failure has no lock to give back
-   * (conflict `job-in-back-off`). A job nobody holds stays as it is.
+   * (conflict `job-in-back-off`). A job nobody holds stays as it is. An operator's unlock of a lock another worker
+   * holds is kept in the order's history as `job.unlocked` (`lockedBy`, the worker it was taken from).
    */
   unlock(jobId: string, unlock?: JobUnlock, actor?: Actor): Promise<void>;
   /** Answers every waiting fetch now with no jobs (a server shutting down). */

@@ -5,6 +5,7 @@
 import type { Actor, Clock, JobFetch, JobUnlock, JobView, Runtime, Workers } from '../api.js';
 import { conflict, notFound, StratumError } from '../errors.js';
 import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
+import { callerOf } from '../runtime/step-caller.js';
 import { lockWait } from '../runtime/wait-locks.js';
 import type { Store, WaitRow } from '../store/types.js';
 import { JobWaiters } from './job-waiters.js';
@@ -124,6 +125,13 @@ export class JobWorkers implements Workers {
           });
         }
         await tx.updateWait({ ...job, lockedBy: null, lockExpiresAt: null });
+        // an operator took the job from the worker holding it: kept, as an operator's unclaim of a task is
+        if (heldNow && job.lockedBy !== unlock.workerId && actor) {
+          await tx.appendHistory([{
+            instanceId: job.instanceId, at: now, actor: actor.name, event: 'job.unlocked', elementId: job.elementId, elementType: null, waitId: job.id,
+            data: { jobType: job.jobType, lockedBy: job.lockedBy, lockExpiresAt: job.lockExpiresAt }, via: callerOf(actor).via,
+          }]);
+        }
       });
     } catch (error) {
       // taking another worker's job from them is kept as a completion of it is (job.refused)

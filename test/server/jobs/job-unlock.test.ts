@@ -39,8 +39,9 @@ async function fetchPlanning(orderNo: string, workerId: string, body: Record<str
 
 const unlock = (jobId: string, token: string, body?: Record<string, unknown>) => api.post(`/api/jobs/${encodeURIComponent(jobId)}/unlock`, token, body);
 
-const refusals = async (orderNo: string) =>
-  (await api.get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body.history.filter((entry) => entry.event === 'job.refused');
+const historyOf = async (orderNo: string, event: string) =>
+  (await api.get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body.history.filter((entry) => entry.event === event);
+const refusals = (orderNo: string) => historyOf(orderNo, 'job.refused');
 
 /** camunda-external-task-client-js with a bearer token; `unlockAs` adds the worker to the one call that sends no body (its unlock). */
 function camundaClient(token: string, unlockAs?: string): Client {
@@ -79,17 +80,22 @@ describe('POST /api/jobs/{id}/unlock of a job a worker holds', () => {
     expect((await fetchPlanning('UL-1', 'next')).map((one) => one.id)).toEqual([job.id]);
   });
 
-  it('is done by an operator, who frees a stuck worker\'s job without naming it; a job nobody holds is unlocked by anyone', async () => {
+  it('is done by an operator, who frees a stuck worker\'s job without naming it (kept as job.unlocked); a job nobody holds is unlocked by anyone', async () => {
     await enterOrder('UL-2');
     const [job] = await fetchPlanning('UL-2', 'stuck');
     const freed = await unlock(job.id, TOKENS.operations);
     expect(freed.status, freed.text).toBe(204);
+    expect(await historyOf('UL-2', 'job.unlocked')).toEqual([objectWith({
+      actor: 'otto', via: 'api', elementId: 'ServiceTask_PlanProduction',
+      data: { jobType: 'production-planning', lockedBy: 'stuck', lockExpiresAt: job.lockExpiresAt },
+    })]);
     const [again] = await fetchPlanning('UL-2', 'next', { lockMs: 1_000 });
     expect(again.id).toBe(job.id);
     // its lock ran out: nobody holds it, and a call without a worker unlocks it
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await unlock(job.id, TOKENS.erp)).status).toBe(204);
     expect(await refusals('UL-2')).toEqual([]);
+    expect(await historyOf('UL-2', 'job.unlocked')).toHaveLength(1);
     // outside both groups: 403
     expect((await unlock(job.id, TOKENS.vp)).status).toBe(403);
   });
@@ -126,12 +132,14 @@ describe('POST /engine-rest/external-task/{id}/unlock', () => {
     ]);
     expect(await fetchPlanning('UL-C7', 'thief')).toEqual([]);
 
-    // the holder, its workerId added by the interceptor
+    // the holder, its workerId added by the interceptor: a routine give-back, not kept
     await camundaClient(TOKENS.erp, 'camunda7-worker').taskService.unlock(task);
+    expect(await historyOf('UL-C7', 'job.unlocked')).toEqual([]);
     const [again] = await fetchPlanning('UL-C7', 'next');
     expect(again.id).toBe(task.id);
     // an operator's client as published
     await camundaClient(TOKENS.operations).taskService.unlock(task);
+    expect(await historyOf('UL-C7', 'job.unlocked')).toEqual([objectWith({ actor: 'otto', via: 'camunda7', data: objectWith({ lockedBy: 'next' }) })]);
     expect((await fetchPlanning('UL-C7', 'after-operator')).map((one) => one.id)).toEqual([task.id]);
     expect((await api.post('/engine-rest/external-task/no-such-task/unlock', TOKENS.erp)).status).toBe(404);
   });
