@@ -2,18 +2,14 @@
 // request and response schemas. The same objects validate requests at run time
 // and appear in /api/openapi.json, so the two cannot drift.
 
+import { BLANK_CHARACTERS as BLANK, UNSAFE_CHARACTERS as UNSAFE } from '../../engine/variables/visible-text.js';
+
 export type JsonSchema = Record<string, unknown>;
 
 export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
-/** Characters refused in text a person typed: control characters, lone surrogates, bidirectional overrides. */
-const UNSAFE = '\\p{Cc}\\p{Cs}\\u202A-\\u202E\\u2066-\\u2069';
-/**
- * Characters that show nothing: spaces, format characters (zero-width space and joiners, soft hyphen, word joiner,
- * byte order mark) and the letters that render blank (Hangul fillers, the Braille blank). Text of these alone passes
- * `\S` but reads as empty: a cancel's reason or a change's description nobody can read.
- */
-const BLANK = '\\s\\p{Cf}\\u115F\\u1160\\u3164\\uFFA0\\u2800';
+// BLANK (characters that show nothing) and UNSAFE (characters refused in typed text) are the runtime's too, which asks
+// a rejection's comment for a visible character as these patterns ask a reason (engine/variables/visible-text.ts)
 const VISIBLE = `(?=[\\s\\S]*[^${BLANK}${UNSAFE}])`;
 const SAFE_LINE_PATTERN = `^${VISIBLE}[^${UNSAFE}]*$`;
 const SAFE_MULTILINE_PATTERN = `^${VISIBLE}(?:[\\t\\n\\r]|[^${UNSAFE}])*$`;
