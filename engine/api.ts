@@ -817,7 +817,8 @@ export interface Runtime {
    * 404 unknown task, 409 no longer open, 403 actor in none of its candidate groups or
    * (four eyes) the order's starter, the requester of a change of it, or already the decider of another separated
    * task (or iteration) of it (`details`: a TaskRefusal),
-   * 422 a variable the task does not declare.
+   * 422 a variable the task does not declare, or a rejection (`approved: false`, `acknowledged: false`) without the
+   * `comment` that says why where the task declares one (decision-reason.ts).
    */
   completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView>;
   /**

@@ -5,6 +5,7 @@
 // in for one that was not made. A job without outputs (Camunda diagrams' workers)
 // may set variables, but never the order nor what another element decides.
 import { declaredCompletionVariables } from '../bpmn/completion-declaration.js';
+import { decisionWithoutReason } from '../bpmn/decision-reason.js';
 import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import { StratumError } from '../errors.js';
 import { ORDER_VARIABLES } from '../orders/order-entry.js';
@@ -176,6 +177,24 @@ function refuseUndeclared(info: ElementInfo, variables: Record<string, unknown>,
  */
 export function refuseUndeclaredTaskVariables(info: ElementInfo, variables: Record<string, unknown>): void {
   refuseUndeclared(info, variables, `task "${info.name ?? info.id}"`);
+}
+
+/**
+ * Refuses a rejection (`approved: false`) or a special change not acknowledged (`acknowledged: false`) sent without
+ * a `comment` that says why, where the task declares one (decisionWithoutReason, the approval convention the task
+ * list checks as well): the order's history would keep a customer's order rejected for no reason anyone can read.
+ * Not the impact replay's: a completion recorded before the rule replays as it was taken.
+ */
+export function refuseDecisionWithoutReason(info: ElementInfo, variables: Record<string, unknown>): void {
+  const decision = decisionWithoutReason(variables, declaredCompletionVariables(info.outputs ?? []));
+  if (decision === null) return;
+  const label = `task "${info.name ?? info.id}"`;
+  const what = decision === 'approved' ? 'a rejection (approved: false)' : 'not acknowledging (acknowledged: false)';
+  const { comment } = variables;
+  const problem = !Object.hasOwn(variables, 'comment') ? 'is missing'
+    : typeof comment === 'string' ? 'has no visible character' : `is ${JSON.stringify(comment ?? null).slice(0, 60)}, not a text`;
+  throw refused(`${label}: ${what} needs a comment saying why, with at least one visible character`,
+    [{ name: 'comment', problem, why: `${what} must say why in it` }]);
 }
 
 /** A task whose decision was inferred from the gateway after it (inferred-decision.ts) must be sent it: an omitted one is never null. */

@@ -6,7 +6,7 @@ import type { Actor, TaskCompletionView, TaskFourEyes, TaskQuery, TaskRefusal, T
 import { conflict, forbidden } from '../errors.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
-import { completionInputsBehind, refuseUndeclaredTaskVariables, userTaskWrites } from './completion-variables.js';
+import { completionInputsBehind, refuseDecisionWithoutReason, refuseUndeclaredTaskVariables, userTaskWrites } from './completion-variables.js';
 import { distinctDeciderRefusalOf } from './distinct-deciders.js';
 import { ENCLOSING_ITERATIONS } from './enclosing-iteration.js';
 import { fourEyesRefusal, MULTI_INSTANCE_BODY, separatedTaskIn, type SeparatedTask } from './four-eyes.js';
@@ -89,6 +89,8 @@ export class UserTasks {
       });
       // a variable the task does not declare is an attempt to set what the approver does not decide: kept too
       await noteRefusal(attempt, wait, sent, () => refuseUndeclaredTaskVariables(info, variables), VARIABLE_REFUSED);
+      // so is a rejection that does not say why: the history would keep a customer's order rejected for no reason
+      await noteRefusal(attempt, wait, sent, () => refuseDecisionWithoutReason(info, variables), VARIABLE_REFUSED);
       const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
       const judged = await noteRefusal(attempt, wait, sent, () => this.refuseFourEyes(tx, wait, instance, definition, actor));
       // the iterations of multi-instance scopes around the task are named too, for four eyes (one decision per person and activation)

@@ -116,7 +116,10 @@ export const CompleteTaskRequest: JsonSchema = {
       'The variables the task declares (its zeebe:output sources read them); anything else is refused. Approval tasks read `approved`.',
       {
         approved: { type: 'boolean', description: 'The decision of an approval task.' },
-        comment: { type: 'string', maxLength: 2000 },
+        comment: {
+          type: 'string', maxLength: 2000,
+          description: 'Why, where the task declares it: required, with a visible character, when `approved` or `acknowledged` is false (422 naming `/variables/comment` otherwise).',
+        },
       },
       ORDER_VARIABLES,
     ),

@@ -116,6 +116,68 @@ describe('user tasks accept only the variables their outputs declare', () => {
   });
 });
 
+/** A designer's own approval: its task declares the decision but no comment to give a reason in. */
+const APPROVAL_WITHOUT_COMMENT = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_plain" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="plain-approval" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Approve" />
+    <bpmn:userTask id="Approve" name="Approve the request">
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="vice-president" />
+        <zeebe:ioMapping><zeebe:output source="=approved" target="requestApproved" /></zeebe:ioMapping>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Approve" targetRef="Approved" />
+    <bpmn:exclusiveGateway id="Approved" name="Approved?" default="No" />
+    <bpmn:sequenceFlow id="Yes" sourceRef="Approved" targetRef="Done">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=requestApproved</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="No" sourceRef="Approved" targetRef="Rejected" />
+    <bpmn:endEvent id="Done" name="Done" />
+    <bpmn:endEvent id="Rejected" name="Rejected" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+describe('a rejection says why (the approval convention)', () => {
+  it('refuses a rejection without a comment, naming it, and leaves the task open', async () => {
+    await enter(runtime(), order('R-1', 750_000));
+    const task = await openTask('R-1', 'vice-president');
+    const error = await refusalOf(runtime().completeTask(task.id, { approved: false }, vicePresident));
+    expect(error).toMatchObject({ code: 'invalid', message: 'task "Review order (vice-president)": a rejection (approved: false) needs a comment saying why, with at least one visible character' });
+    expect(error.details?.variables).toEqual([{ name: 'comment', problem: 'is missing', why: 'a rejection (approved: false) must say why in it' }]);
+    for (const [comment, problem] of [[null, 'is null, not a text'], [42, 'is 42, not a text'], ['  ', 'has no visible character'], ['\u200B\u2060', 'has no visible character']] as const) {
+      const blank = await refusalOf(runtime().completeTask(task.id, { approved: false, comment }, vicePresident));
+      expect(blank.details?.variables, JSON.stringify(comment)).toEqual([objectWith({ name: 'comment', problem })]);
+    }
+    expect(await runtime().findTasks({ businessKey: 'R-1' })).toEqual([objectWith({ id: task.id })]);
+    expect((await rootOf('R-1')).status).toBe('running');
+    await runtime().completeTask(task.id, { approved: false, comment: 'Credit limit exceeded.' }, vicePresident);
+    expect(await variablesOf('R-1', 'credit-order-approval')).toMatchObject({ vicePresidentApproved: false, vicePresidentComment: 'Credit limit exceeded.' });
+  });
+
+  it('refuses not acknowledging a special change without a comment', async () => {
+    await enter(runtime(), order('R-2', 100_000, 'credit', { description: 'blue paint' }));
+    const procurement = { name: 'pia', groups: ['procurement'] };
+    const task = await openTask('R-2', 'procurement');
+    const error = await refusalOf(runtime().completeTask(task.id, { acknowledged: false, comment: '\u3164' }, procurement));
+    expect(error.message).toBe('task "Acknowledge special change (procurement)": not acknowledging (acknowledged: false) needs a comment saying why, with at least one visible character');
+    expect(error.details?.variables).toEqual([objectWith({ name: 'comment', problem: 'has no visible character' })]);
+    await runtime().completeTask(task.id, { acknowledged: false, comment: 'Supplier not asked yet.' }, procurement);
+    // not acknowledged: the task comes back to the department
+    expect((await runtime().findTasks({ businessKey: 'R-2' })).filter((open) => open.candidateGroups.includes('procurement'))).toHaveLength(1);
+  });
+
+  it('asks nothing of an approval, nor of a task that declares no comment', async () => {
+    await enter(runtime(), order('R-3', 750_000));
+    await runtime().completeTask((await openTask('R-3', 'vice-president')).id, { approved: true, comment: '' }, vicePresident);
+    await fixture.stratum.library.deploy([{ name: 'plain-approval.bpmn', xml: APPROVAL_WITHOUT_COMMENT }], { user: 'test' });
+    await runtime().start('plain-approval', { businessKey: 'R-4' });
+    const done = await runtime().completeTask((await openTask('R-4', 'vice-president')).id, { approved: false }, vicePresident);
+    expect(done).toMatchObject({ status: 'completed', variables: objectWith({ requestApproved: false }) });
+  });
+});
+
 describe('jobs', () => {
   it('lets a worker without declared outputs set its own variables', async () => {
     await runtime().start('declared-outputs', { businessKey: 'J-1' });

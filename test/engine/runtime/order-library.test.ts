@@ -173,7 +173,7 @@ describe('task completion', () => {
     const [task] = await tasksFor('RACE');
     const results = await Promise.allSettled([
       runtime().completeTask(task.id, { approved: true }, vicePresident),
-      runtime().completeTask(task.id, { approved: false }, { name: 'vera', groups: ['vice-president'] }),
+      runtime().completeTask(task.id, { approved: false, comment: 'Credit limit exceeded.' }, { name: 'vera', groups: ['vice-president'] }),
     ]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;

@@ -237,7 +237,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     const [task] = await first.runtime.findTasks({ businessKey: 'PG-RACE' });
     const results = await Promise.allSettled([
       first.runtime.completeTask(task.id, { approved: true }, vicePresident),
-      second.runtime.completeTask(task.id, { approved: false }, vicePresident),
+      second.runtime.completeTask(task.id, { approved: false, comment: 'Credit limit exceeded.' }, vicePresident),
     ]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     expect((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict' });

@@ -126,7 +126,7 @@ describe('engine steps outside the write lock', () => {
     const [task] = await first.stratum.runtime.findTasks({ businessKey: 'SO-RACE' });
     const colleague = { name: 'valerie', groups: ['vice-president'] };
     first.control.beforeNextTransaction = async () => {
-      await second.stratum.runtime.completeTask(task.id, { approved: false }, colleague);
+      await second.stratum.runtime.completeTask(task.id, { approved: false, comment: 'Credit limit exceeded.' }, colleague);
     };
     await expect(first.stratum.runtime.completeTask(task.id, { approved: true }, vicePresident)).rejects.toMatchObject({ code: 'conflict' });
     const { items: [root] } = await first.stratum.runtime.findInstances({ businessKey: 'SO-RACE', processKey: 'order-to-cash' });

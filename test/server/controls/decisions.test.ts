@@ -395,7 +395,7 @@ const fourEyes: Row[] = [
     run: async () => {
       const orderNo = await enterOrder(3_000_000);
       await decide(orderNo, 'sales-director', BOTH, { approved: true });
-      expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), BOTH, { approved: false }), 403);
+      expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), BOTH, { approved: false, comment: 'Credit limit exceeded.' }), 403);
     },
   },
   {

@@ -111,7 +111,7 @@ async function openGroups(orderNo: string): Promise<string[]> {
 
 async function decide(orderNo: string, group: keyof typeof APPROVERS, approved: boolean) {
   const [task] = (await tasksOf(orderNo)).filter((candidate) => candidate.candidateGroups.includes(group));
-  const response = await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, APPROVERS[group], { variables: { approved } });
+  const response = await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, APPROVERS[group], { variables: { approved, ...(!approved && { comment: 'Credit limit exceeded.' }) } });
   expect(response.status, response.text).toBe(200);
 }
 
@@ -1102,7 +1102,7 @@ const races: Row[] = [
       const [task] = await tasksOf(orderNo);
       const [vera, viktor] = await Promise.all([
         api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: true } }),
-        api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, VP_TWO, { variables: { approved: false } }),
+        api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, VP_TWO, { variables: { approved: false, comment: 'Credit limit exceeded.' } }),
       ]);
       expect([vera.status, viktor.status].sort()).toEqual([200, 409]);
       const winner = vera.status === 200 ? 'vera' : 'viktor';
@@ -1165,7 +1165,7 @@ const acknowledgementsHeld: Row[] = [
       const orderNo = await enterOrder(80_000, 'prepaid-at-shipment', SPECIAL_CHANGE);
       await acknowledge(orderNo, 'production', {});
       await acknowledge(orderNo, 'inspection', {});
-      await acknowledge(orderNo, 'procurement', { acknowledged: false });
+      await acknowledge(orderNo, 'procurement', { acknowledged: false, comment: 'supplier not asked yet' });
       const [task] = await tasksOf(orderNo);
       expect(task.candidateGroups).toEqual(['procurement']);
       const id = encodeURIComponent(task.id);
@@ -1220,8 +1220,8 @@ const acknowledgementsHeld: Row[] = [
       expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'every-route' })).status).toBe(200);
       await change(orderNo, { description: 'matt finish' });
       await acknowledge(orderNo, 'procurement', { acknowledged: false, comment: 'supplier not asked yet' });
-      await acknowledge(orderNo, 'production', { acknowledged: false });
-      await acknowledge(orderNo, 'inspection', { acknowledged: false });
+      await acknowledge(orderNo, 'production', { acknowledged: false, comment: 'tooling not ready' });
+      await acknowledge(orderNo, 'inspection', { acknowledged: false, comment: 'test plan missing' });
       expect((await openGroups(orderNo)).sort()).toEqual(DEPARTMENTS);
       expect(await changeStatuses(orderNo)).toEqual(['open']);
     },
@@ -1320,7 +1320,7 @@ const claims: Row[] = [
       const orderNo = await enterOrder(750_000);
       const [review] = await tasksOf(orderNo);
       expect((await claimOf(review, TOKENS.vp)).status).toBe(200);
-      const refused = await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, VP_TWO, { variables: { approved: false } });
+      const refused = await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, VP_TWO, { variables: { approved: false, comment: 'Credit limit exceeded.' } });
       expectRefused(refused, 403, /claimed by vera/);
       expect(refusalMembers(refused)).toMatchObject({ reason: 'not-offered', claimedBy: 'vera' });
       expectRefused(await claimOf(review, VP_TWO, 'unclaim'), 403, /claimed by vera/);

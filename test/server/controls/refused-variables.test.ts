@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, JobView, OrderView, TaskView } from '../../../engine/api.js';
-import { TEST_USERS, TOKENS, type ApiResponse } from '../support/client.js';
+import { problemOf, TEST_USERS, TOKENS, type ApiResponse } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 
 let server: TestServer;
@@ -30,9 +30,11 @@ type Route = (typeof ROUTES)[number];
 /** What a worker sends to make a credit order of 80,000 a prepaid one of 1. */
 const REWRITE = { amount: 1, paymentTerms: 'prepaid-at-entry', plannedWeek: 48 };
 
-async function enterOrder(amount: number): Promise<string> {
+async function enterOrder(amount: number, specialChange?: { description: string }): Promise<string> {
   const orderNo = `RV-${++orderCount}`;
-  const response = await api().post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount, currency: 'CNY', paymentTerms: 'credit' });
+  const response = await api().post('/api/orders', TOKENS.erp, {
+    orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount, currency: 'CNY', paymentTerms: 'credit', ...(specialChange && { specialChange }),
+  });
   expect(response.status, response.text).toBe(201);
   return orderNo;
 }
@@ -250,5 +252,50 @@ describe('an attempt to rewrite the order is kept in its audit trail', () => {
     expect((await api().post(`/api/jobs/${id}/complete`, TOKENS.erp, { workerId: 'w1', variables: { plannedWeek: 48 }, extra: 1 })).status).toBe(422);
     expect((await api().post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { variables: typed({ plannedWeek: 48 }) })).status).toBe(400);
     expect(await refusedEntries(orderNo, 'job.refused')).toEqual([]);
+  });
+});
+
+// The approval convention (docs/modelling.md, "Decisions"), which the task list asks before it sends: a rejection says
+// why. A completion that does not (a script with the approver's token, an old client) is refused and kept too, so the
+// history never shows a customer's order rejected for no reason anyone can read.
+describe('a rejection without a reason is refused and kept in the audit trail', () => {
+  it('the vice-president rejecting without a comment, or with one that shows nothing: 422 naming /variables/comment, kept as task.refused', async () => {
+    const orderNo = await enterOrder(750_000);
+    const [task] = (await api().get<TaskView[]>(`/api/tasks?businessKey=${orderNo}`, TOKENS.vp)).body;
+    expect(task?.elementId).toBe('UserTask_ReviewByVicePresident');
+    const complete = (variables: Record<string, unknown>) => api().post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables });
+    const sent = [{ approved: false }, { approved: false, comment: '' }, { approved: false, comment: ' \u200B\u00AD ' }];
+    for (const variables of sent) {
+      const refused = await complete(variables);
+      expect(refused.status, refused.text).toBe(422);
+      expect(problemOf(refused).errors).toEqual([expect.objectContaining({ field: '/variables/comment' })]);
+      expect(problemOf(refused).detail).toMatch(/a rejection \(approved: false\) needs a comment saying why/);
+    }
+    const entries = await refusedEntries(orderNo, 'task.refused');
+    expect(entries.map((entry) => [entry.actor, entry.via, entry.elementId, entry.data!.reason, entry.data!.variables])).toEqual(
+      sent.map((variables) => ['vera', 'api', 'UserTask_ReviewByVicePresident', 'variable-refused', variables]));
+    expect(await refusedEntries(orderNo, 'task.completed')).toEqual([]);
+
+    // with a reason the rejection is taken, and an approval needs none
+    const rejected = await complete({ approved: false, comment: 'Credit limit exceeded.' });
+    expect(rejected.status, rejected.text).toBe(200);
+    expect((await order(orderNo)).status).toBe('rejected');
+    const approvedNo = await enterOrder(750_000);
+    const [approval] = (await api().get<TaskView[]>(`/api/tasks?businessKey=${approvedNo}`, TOKENS.vp)).body;
+    const approved = await api().post(`/api/tasks/${encodeURIComponent(approval.id)}/complete`, TOKENS.vp, { variables: { approved: true } });
+    expect(approved.status, approved.text).toBe(200);
+  });
+
+  it('a department not acknowledging a special change without a comment: 422, kept as task.refused', async () => {
+    const orderNo = await enterOrder(80_000, { description: 'paint in RAL 5015' });
+    const task = (await api().get<TaskView[]>(`/api/tasks?businessKey=${orderNo}`, TOKENS.procurement)).body.find((open) => open.candidateGroups.includes('procurement'));
+    expect(task?.elementId).toBe('UserTask_AcknowledgeProcurement');
+    const refused = await api().post(`/api/tasks/${encodeURIComponent(task!.id)}/complete`, TOKENS.procurement, { variables: { acknowledged: false, comment: '' } });
+    expect(refused.status, refused.text).toBe(422);
+    expect(problemOf(refused).errors).toEqual([expect.objectContaining({ field: '/variables/comment' })]);
+    const entries = await refusedEntries(orderNo, 'task.refused');
+    expect(entries.map((entry) => [entry.actor, entry.via, entry.elementId, entry.data!.reason, entry.data!.variables])).toEqual([
+      ['paul', 'api', 'UserTask_AcknowledgeProcurement', 'variable-refused', { acknowledged: false, comment: '' }],
+    ]);
   });
 });

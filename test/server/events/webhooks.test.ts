@@ -61,7 +61,7 @@ async function enter(orderNo: string, amount: number) {
 
 async function decide(orderNo: string, approved: boolean) {
   const [task] = (await api.get<TaskView[]>(`/api/tasks?businessKey=${orderNo}&candidateGroup=vice-president`, TOKENS.vp)).body;
-  expect((await api.post(`/api/tasks/${task.id}/complete`, TOKENS.vp, { variables: { approved } })).status).toBe(200);
+  expect((await api.post(`/api/tasks/${task.id}/complete`, TOKENS.vp, { variables: { approved, ...(!approved && { comment: 'Credit limit exceeded.' }) } })).status).toBe(200);
 }
 
 describe('order events and webhooks over HTTP', () => {

@@ -172,7 +172,7 @@ async function acknowledgeAll(orderNo: string): Promise<number> {
 async function decide(orderNo: string, group: string, approved: boolean): Promise<number> {
   const tasks = (await tasksOf(orderNo)).filter((task) => task.candidateGroups.includes(group));
   expect(tasks).toHaveLength(1);
-  const response = await api.post(`/api/tasks/${encodeURIComponent(tasks[0].id)}/complete`, TOKEN_OF[group], { variables: { approved } });
+  const response = await api.post(`/api/tasks/${encodeURIComponent(tasks[0].id)}/complete`, TOKEN_OF[group], { variables: { approved, ...(!approved && { comment: 'Credit limit exceeded.' }) } });
   expect(response.status, response.text).toBe(200);
   return performance.now();
 }

@@ -229,7 +229,7 @@ describe('the changes view lists every acknowledgement of each change', () => {
     const tasks = await tasksOf('SO-CH-ACKS');
     const procurement = tasks.find((task) => task.candidateGroups[0] === 'procurement')!;
     // "not acknowledged yet": the task comes back, and it is no acknowledgement
-    const notYet = await api.post(`/api/tasks/${encodeURIComponent(procurement.id)}/complete`, TOKENS.procurement, { variables: { acknowledged: false } });
+    const notYet = await api.post(`/api/tasks/${encodeURIComponent(procurement.id)}/complete`, TOKENS.procurement, { variables: { acknowledged: false, comment: 'supplier not asked yet' } });
     expect(notYet.status, notYet.text).toBe(200);
     expect(await acknowledge(tasks.find((task) => task.candidateGroups[0] === 'production')!)).toBe(200);
     const open = (await changesOf('SO-CH-ACKS')).changes[0];
@@ -588,7 +588,7 @@ async function acknowledgeAll(orderNo: string, which: (task: { instanceId: strin
 async function decide(orderNo: string, group: string, approved: boolean): Promise<number> {
   const tasks = (await tasksOf(orderNo)).filter((task) => task.candidateGroups.includes(group));
   expect(tasks).toHaveLength(1);
-  const response = await api.post(`/api/tasks/${encodeURIComponent(tasks[0].id)}/complete`, TOKEN_OF[group], { variables: { approved } });
+  const response = await api.post(`/api/tasks/${encodeURIComponent(tasks[0].id)}/complete`, TOKEN_OF[group], { variables: { approved, ...(!approved && { comment: 'Credit limit exceeded.' }) } });
   expect(response.status, response.text).toBe(200);
   return response.status;
 }
