@@ -92,6 +92,7 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect().catch((error: Error) => {
         throw new StoreConnectError(error);
       });
+      const watch = watchCheckedOut(client);
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
@@ -113,7 +114,7 @@ export class PostgresStore implements Store {
           throw error;
         }
       } finally {
-        client.release(broken);
+        client.release(watch.stop() ?? broken);
       }
     });
   }
@@ -126,10 +127,11 @@ export class PostgresStore implements Store {
     );
     if (!exists.rows[0]?.found) return 0;
     const client = await this.pool.connect();
+    const watch = watchCheckedOut(client);
     try {
       return await schemaVersionOf(client);
     } finally {
-      client.release();
+      client.release(watch.stop());
     }
   }
 
@@ -189,6 +191,7 @@ export class PostgresStore implements Store {
   private async inTransaction<T>(pool: pg.Pool, begin: string, writable: boolean, work: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.assertOpen();
     const client = await pool.connect();
+    const watch = watchCheckedOut(client);
     let broken: Error | undefined;
     try {
       await client.query(begin);
@@ -210,7 +213,7 @@ export class PostgresStore implements Store {
       broken ??= isConnectionError(error) ? (error as Error) : undefined;
       throw error;
     } finally {
-      client.release(broken);
+      client.release(watch.stop() ?? broken);
     }
   }
 
@@ -920,6 +923,24 @@ function rolledBackError(error: unknown): unknown {
     return lostRace('rollback', `transaction rolled back by PostgreSQL, retry it (${message})`, { postgresCode: code });
   }
   return error;
+}
+
+/**
+ * Listens for the 'error' a checked-out client emits when its connection ends (pg_terminate_backend, a PostgreSQL
+ * restart, a cut network), between queries or under one: the pool listens only to idle clients, and an 'error' event
+ * nobody listens to would end the server process. `stop()` ends the watch before the client is released and returns
+ * the error seen, if any: the client is then released as broken, so the pool closes it instead of handing it out again.
+ */
+function watchCheckedOut(client: pg.PoolClient): { stop: () => Error | undefined } {
+  let lost: Error | undefined;
+  const onError = (error: Error) => (lost ??= error);
+  client.on('error', onError);
+  return {
+    stop: () => {
+      client.removeListener('error', onError);
+      return lost;
+    },
+  };
 }
 
 function isConnectionError(error: unknown): boolean {

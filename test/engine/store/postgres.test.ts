@@ -400,6 +400,50 @@ if (unreachable) {
         expect(order).toEqual(['one writes', 'two reads revision 2']);
       });
     });
+
+    it('lives on when PostgreSQL ends a transaction\'s connection between its queries: nothing of it is kept, and the next one runs', async () => {
+      await withLosableStore(async (store, terminate) => {
+        const lost = store.transaction(async (tx) => {
+          await tx.insertInstance(instanceRow('half-written'));
+          // the connection ends while the step computes: no query is under way to hear of it
+          await terminate();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await tx.replaceWaits('half-written', [waitRow('w1', 'half-written')]);
+        });
+        await expect(lost).rejects.toThrow(/not queryable|terminat/);
+        expect(await store.read((tx) => tx.getInstance('half-written'))).toBeUndefined();
+        await store.transaction((tx) => tx.insertInstance(instanceRow('after')));
+        expect(await store.read((tx) => tx.getInstance('after'))).toMatchObject({ id: 'after' });
+      });
+    });
+
+    it('lives on when PostgreSQL ends a transaction\'s connection while it waits for a row another session locked', async () => {
+      await withLosableStore(async (store, terminate) => {
+        await store.transaction((tx) => tx.insertInstance(instanceRow('i1')));
+        const holder = await admin.connect();
+        try {
+          await holder.query('BEGIN');
+          await holder.query(`SELECT 1 FROM ${store.schemaForTest}.stratum_instances WHERE id = 'i1' FOR UPDATE`);
+          const waiting = store.transaction(async (tx) => {
+            const row = await tx.getInstance('i1', { lock: true });
+            return tx.updateInstance({ ...row!, revision: row!.revision + 1, variables: { by: 'lost' } });
+          });
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          await terminate();
+          await expect(waiting).rejects.toThrow();
+        } finally {
+          await holder.query('ROLLBACK');
+          holder.release();
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(await store.read((tx) => tx.getInstance('i1'))).toMatchObject({ revision: 1, variables: {} });
+        await store.transaction(async (tx) => {
+          const row = await tx.getInstance('i1', { lock: true });
+          return tx.updateInstance({ ...row!, revision: row!.revision + 1, variables: { by: 'next' } });
+        });
+        expect(await store.read((tx) => tx.getInstance('i1'))).toMatchObject({ revision: 2, variables: { by: 'next' } });
+      });
+    });
   });
 }
 
@@ -414,6 +458,28 @@ async function withTwoServerProcesses(work: (one: PostgresStore, two: PostgresSt
   } finally {
     await one.close();
     await two.close();
+  }
+}
+
+/**
+ * A migrated store on a fresh schema whose connections carry an application name of their own, and `terminate`,
+ * which ends every one of them from outside as an administrator (or a PostgreSQL failover) would.
+ */
+async function withLosableStore(work: (store: PostgresStore & { schemaForTest: string }, terminate: () => Promise<void>) => Promise<void>): Promise<void> {
+  const schema = await freshSchema();
+  const applicationName = `stratum_lost_${schema}`.slice(0, 63);
+  const store = Object.assign(new PostgresStore({ ...inSchema(schema), application_name: applicationName }), { schemaForTest: schema });
+  const terminate = async () => {
+    const { rows } = await admin.query<{ ended: boolean }>(
+      'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+    expect(rows.length).toBeGreaterThan(0);
+  };
+  try {
+    await store.migrate();
+    await store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)));
+    await work(store, terminate);
+  } finally {
+    await store.close();
   }
 }
 
