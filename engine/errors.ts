@@ -65,6 +65,20 @@ export class StoreConnectError extends Error {
   }
 }
 
+/**
+ * The store's server stopped answering a transaction or read under way, or gave it no connection: its connection
+ * ended (pg_terminate_backend, a PostgreSQL restart or failover, a cut network) or could not be opened. PostgreSQL
+ * rolled the transaction back, unless the connection ended while it committed, when the caller cannot know whether
+ * it was kept; either way running it again is safe where the call is idempotent (an order's number). The server
+ * answers 503 with Retry-After.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(cause: Error) {
+    super(`the store did not answer: ${cause.message}`, { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export class StratumError extends Error {
   /**
    * A lost race, not a refusal: the transaction read data another one changed or inserted before it committed

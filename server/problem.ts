@@ -2,7 +2,7 @@
 import type { Response } from 'express';
 import type { TaskRefusal } from '../engine/api.js';
 import type { StepIncident } from '../engine/store/types.js';
-import { StratumError, type Finding } from '../engine/errors.js';
+import { StoreUnavailableError, StratumError, type Finding } from '../engine/errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_BASE = 'https://stratum.dev/problems/';
@@ -83,7 +83,19 @@ export function toHttpProblem(error: unknown): HttpProblem {
       ...(findings && { findings }), ...(errors && { errors }), ...(reason && { reason }), ...reasonDetails(error.details), ...wouldFail(error.details), ...specificProblem(error.details),
     });
   }
+  if (error instanceof StoreUnavailableError) return storeUnavailable();
   return new HttpProblem(500, 'The server could not handle the request; the error is logged.');
+}
+
+/**
+ * The database stopped answering under the request (docs/api.md, "When the database does not answer"): nothing the
+ * client can fix, and a retry a second later usually reaches a connection the pool opened anew.
+ */
+function storeUnavailable(): HttpProblem {
+  return new HttpProblem(503,
+    'The database did not answer; try again. What the request was writing was rolled back, unless the connection ended as it committed: '
+    + 'an order retried with the same orderNo, or a start retried with the same Idempotency-Key, is still one order.',
+    { reason: 'store-unavailable' }, { 'Retry-After': '1' });
 }
 
 /** Refusals the engine names (details.problem) get their own problem type and title. */

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { lostRace, NewerStoreError, StoreConnectError, StratumError } from '../errors.js';
+import { lostRace, NewerStoreError, StoreConnectError, StoreUnavailableError, StratumError } from '../errors.js';
 import { failedCallerSelect, noFailedInstanceAbove } from './caller-chain.js';
 import { historyEvents, instanceSelect, instanceWhere, waitSelect } from './filters.js';
 import type { Placeholder } from './placeholder.js';
@@ -190,7 +190,9 @@ export class PostgresStore implements Store {
 
   private async inTransaction<T>(pool: pg.Pool, begin: string, writable: boolean, work: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.assertOpen();
-    const client = await pool.connect();
+    const client = await pool.connect().catch((error: Error) => {
+      throw new StoreUnavailableError(error);
+    });
     const watch = watchCheckedOut(client);
     let broken: Error | undefined;
     try {
@@ -211,7 +213,9 @@ export class PostgresStore implements Store {
       }
     } catch (error) {
       broken ??= isConnectionError(error) ? (error as Error) : undefined;
-      throw error;
+      const lost = watch.stop();
+      // a refusal decided before the connection ended stays the refusal; anything else is the store not answering
+      throw (lost ?? broken) && !(error instanceof StratumError) ? new StoreUnavailableError(lost ?? (error as Error)) : error;
     } finally {
       client.release(watch.stop() ?? broken);
     }
@@ -936,6 +940,7 @@ function watchCheckedOut(client: pg.PoolClient): { stop: () => Error | undefined
   const onError = (error: Error) => (lost ??= error);
   client.on('error', onError);
   return {
+    // called again (the finally after a catch that stopped it): removing a listener twice does nothing
     stop: () => {
       client.removeListener('error', onError);
       return lost;
