@@ -66,7 +66,8 @@ export class PostgresStore implements Store {
   private readonly readPool: pg.Pool;
   private readonly queue = new TransactionQueue(false);
   private closed = false;
-  private readonly listeners = new Set<pg.Client>();
+  /** The job watches' stops (watchJobs), called by close. */
+  private readonly listeners = new Set<() => Promise<void>>();
 
   /**
    * `config` is a pg pool configuration, e.g. `{ connectionString: 'postgres://…' }`,
@@ -157,23 +158,63 @@ export class PostgresStore implements Store {
   /**
    * One LISTEN connection per subscriber. Notifications carry the schema, so
    * stores on other schemas of the same database (tests) do not wake each other.
+   * A connection that ends (pg_terminate_backend, a PostgreSQL restart, a cut
+   * network) is opened again, after 1 s and then up to 30 s apart, and `missed`
+   * is called once it listens again: notifications sent meanwhile are lost.
    */
-  async watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>> {
+  async watchJobs(listener: (jobType: string) => void, missed?: () => void): Promise<() => Promise<void>> {
     this.assertOpen();
-    const client = new pg.Client(this.config);
-    client.on('error', (error) => console.error(`stratum: the job notification connection failed: ${error.message}`));
-    await client.connect();
-    const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
-    const prefix = `${rows[0].schema}\n`;
-    client.on('notification', (message) => {
-      if (message.channel === JOB_CHANNEL && message.payload?.startsWith(prefix)) listener(message.payload.slice(prefix.length));
-    });
-    await client.query(`LISTEN ${JOB_CHANNEL}`);
-    this.listeners.add(client);
-    return async () => {
-      if (!this.listeners.delete(client)) return;
+    let client = await this.listen(listener);
+    let stopped = false;
+    let retry: NodeJS.Timeout | undefined;
+    const reopenAfter = (delayMs: number) => {
+      retry = setTimeout(() => {
+        if (stopped) return;
+        this.listen(listener).then((opened) => {
+          if (stopped) return void opened.end().catch(() => undefined);
+          client = opened;
+          opened.once('end', () => reopenIfLost(opened));
+          missed?.();
+        }, (error: Error) => {
+          console.error(`stratum: the job notification connection could not be opened again: ${error.message}`);
+          reopenAfter(Math.min(delayMs * 2, MAX_LISTEN_RETRY_MS));
+        });
+      }, delayMs);
+      retry.unref();
+    };
+    const reopenIfLost = (ended: pg.Client) => {
+      if (!stopped && ended === client) reopenAfter(FIRST_LISTEN_RETRY_MS);
+    };
+    const first = client;
+    first.once('end', () => reopenIfLost(first));
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      clearTimeout(retry);
+      this.listeners.delete(stop);
       await client.end().catch(() => undefined);
     };
+    this.listeners.add(stop);
+    return stop;
+  }
+
+  /** A connection that LISTENs for `JOB_CHANNEL` and hands `listener` this schema's job types. */
+  private async listen(listener: (jobType: string) => void): Promise<pg.Client> {
+    const client = new pg.Client(this.config);
+    client.on('error', (error) => console.error(`stratum: the job notification connection failed: ${error.message}`));
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
+      const prefix = `${rows[0].schema}\n`;
+      client.on('notification', (message) => {
+        if (message.channel === JOB_CHANNEL && message.payload?.startsWith(prefix)) listener(message.payload.slice(prefix.length));
+      });
+      await client.query(`LISTEN ${JOB_CHANNEL}`);
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
   }
 
   storedJson(value: unknown): string {
@@ -185,7 +226,7 @@ export class PostgresStore implements Store {
     this.closed = true;
     const listeners = [...this.listeners];
     this.listeners.clear();
-    await Promise.all([this.pool.end(), this.readPool.end(), ...listeners.map((client) => client.end().catch(() => undefined))]);
+    await Promise.all([this.pool.end(), this.readPool.end(), ...listeners.map((stop) => stop())]);
   }
 
   private async inTransaction<T>(pool: pg.Pool, begin: string, writable: boolean, work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -227,6 +268,9 @@ export class PostgresStore implements Store {
 }
 
 const DEFAULT_POSTGRES_READ_POOL = 4;
+/** How long a job watch waits before it opens its ended LISTEN connection again, doubled per failure up to the most. */
+const FIRST_LISTEN_RETRY_MS = 1000;
+const MAX_LISTEN_RETRY_MS = 30_000;
 
 /** Job types made fetchable: `<schema>\n<job type>` on one channel. */
 const JOB_CHANNEL = 'stratum_jobs';

@@ -794,9 +794,11 @@ export interface Store {
    * job of that type fetchable (created, failed with retries left, unlocked,
    * freed by an incident's retry or by the settlement of an order change).
    * SQLite: transactions of this store object; PostgreSQL: of every server on
-   * the database (LISTEN/NOTIFY). Resolves with the unsubscribe.
+   * the database (LISTEN/NOTIFY). Resolves with the unsubscribe. `missed` is
+   * called when announcements may have been lost (PostgreSQL: the LISTEN
+   * connection ended and was opened again): whoever waits should look again.
    */
-  watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>>;
+  watchJobs(listener: (jobType: string) => void, missed?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
   /**
    * The JSON text a read gives back for `value` written to a JSON column: JSON.stringify's, except

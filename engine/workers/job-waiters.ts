@@ -102,6 +102,11 @@ export class JobWaiters {
     void this.round(type).finally(() => this.running.delete(type));
   }
 
+  /** Announcements may have been lost (the store's LISTEN connection was opened again): every waiting type tries again. */
+  announceAll(): void {
+    for (const type of [...this.byType.keys()]) this.announce(type);
+  }
+
   /** Every waiting fetch answers now with nothing (server shutdown). */
   releaseAll(): void {
     for (const waiters of this.byType.values()) for (const waiter of [...waiters]) waiter.settle([]);

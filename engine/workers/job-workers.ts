@@ -25,7 +25,7 @@ export class JobWorkers implements Workers {
 
   /** Listens for jobs becoming fetchable (a LISTEN connection on PostgreSQL). */
   async start(): Promise<void> {
-    this.unsubscribe ??= await this.store.watchJobs((jobType) => this.waiters.announce(jobType));
+    this.unsubscribe ??= await this.store.watchJobs((jobType) => this.waiters.announce(jobType), () => this.waiters.announceAll());
   }
 
   jobsFetchable(jobType: string): void {

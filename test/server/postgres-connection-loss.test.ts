@@ -4,7 +4,7 @@
 // they are ended; the lock that holds the request in place is another session's, on a table the post writes.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type pg from 'pg';
-import type { InstanceView } from '../../engine/api.js';
+import type { InstanceView, JobView } from '../../engine/api.js';
 import { describePostgres, freshSchema, postgresAdmin as admin, schemaUrl } from '../support/postgres.js';
 import { TOKENS } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
@@ -83,6 +83,21 @@ describePostgres('a PostgreSQL connection that ends under a request', () => {
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(retried.body.id);
     expect((await admin.query(`SELECT id FROM ${schema}.stratum_instances WHERE parent_id IS NULL`)).rows).toEqual([{ id: retried.body.id }]);
+  });
+
+  it('wakes a waiting fetch for a job entered after PostgreSQL ended the server\'s job notification connection', async () => {
+    const fetch = (asyncResponseTimeout: number) => server.api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp,
+      { type: 'procurement-planning', workerId: 'after-failover', max: 10, asyncResponseTimeout });
+    expect((await fetch(0)).status).toBe(200); // the jobs of the orders before
+    const waiting = fetch(20_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await terminateServerConnections()).toBeGreaterThan(0);
+    const began = Date.now();
+    const entered = await server.api.post<InstanceView>('/api/orders', TOKENS.erp, { ...order, orderNo: 'SO-LOST-2' });
+    expect(entered.status).toBe(201);
+    const jobs = await waiting;
+    expect(jobs.body.map((job) => job.businessKey)).toEqual(['SO-LOST-2']);
+    expect(Date.now() - began).toBeLessThan(10_000);
   });
 
   it('answers /healthz 200 again once the pool replaced the connections PostgreSQL ended', async () => {

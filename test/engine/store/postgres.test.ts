@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { databaseUrl, freshSchema, inSchema, postgresAdmin as admin, postgresRequired, postgresUnreachable } from '../../support/postgres.js';
-import { isRetryableConflict, StratumError } from '../../../engine/errors.js';
+import { isRetryableConflict, StoreUnavailableError, StratumError } from '../../../engine/errors.js';
 import { openStore } from '../../../engine/store/open.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import { POSTGRES_MIGRATIONS } from '../../../engine/store/postgres-schema.js';
@@ -410,7 +410,7 @@ if (unreachable) {
           await new Promise((resolve) => setTimeout(resolve, 200));
           await tx.replaceWaits('half-written', [waitRow('w1', 'half-written')]);
         });
-        await expect(lost).rejects.toThrow(/not queryable|terminat/);
+        await expect(lost).rejects.toBeInstanceOf(StoreUnavailableError);
         expect(await store.read((tx) => tx.getInstance('half-written'))).toBeUndefined();
         await store.transaction((tx) => tx.insertInstance(instanceRow('after')));
         expect(await store.read((tx) => tx.getInstance('after'))).toMatchObject({ id: 'after' });
@@ -424,13 +424,14 @@ if (unreachable) {
         try {
           await holder.query('BEGIN');
           await holder.query(`SELECT 1 FROM ${store.schemaForTest}.stratum_instances WHERE id = 'i1' FOR UPDATE`);
+          // caught at once: the transaction may fail before terminate's own answer arrives
           const waiting = store.transaction(async (tx) => {
             const row = await tx.getInstance('i1', { lock: true });
             return tx.updateInstance({ ...row!, revision: row!.revision + 1, variables: { by: 'lost' } });
-          });
+          }).catch((error: unknown) => error);
           await new Promise((resolve) => setTimeout(resolve, 150));
           await terminate();
-          await expect(waiting).rejects.toThrow();
+          expect(await waiting).toBeInstanceOf(StoreUnavailableError);
         } finally {
           await holder.query('ROLLBACK');
           holder.release();
@@ -442,6 +443,25 @@ if (unreachable) {
           return tx.updateInstance({ ...row!, revision: row!.revision + 1, variables: { by: 'next' } });
         });
         expect(await store.read((tx) => tx.getInstance('i1'))).toMatchObject({ revision: 2, variables: { by: 'next' } });
+      });
+    });
+
+    it('opens its job notification connection again when PostgreSQL ends it, says announcements may be missed, and hears the next job', async () => {
+      await withLosableStore(async (store, terminate) => {
+        await store.transaction((tx) => tx.insertInstance(instanceRow('i1')));
+        const heard: string[] = [];
+        let missed = 0;
+        const stop = await store.watchJobs((jobType) => heard.push(jobType), () => missed++);
+        try {
+          await terminate();
+          for (let round = 0; round < 100 && missed === 0; round++) await new Promise((resolve) => setTimeout(resolve, 50));
+          expect(missed).toBe(1);
+          await store.transaction((tx) => tx.replaceWaits('i1', [waitRow('j1', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3 })]));
+          for (let round = 0; round < 40 && heard.length === 0; round++) await new Promise((resolve) => setTimeout(resolve, 25));
+          expect(heard).toEqual(['shipping']);
+        } finally {
+          await stop();
+        }
       });
     });
   });
