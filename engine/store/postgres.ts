@@ -970,6 +970,9 @@ function rolledBackError(error: unknown): unknown {
   if (code === '40P01' || code === '40001') {
     return lostRace('rollback', `transaction rolled back by PostgreSQL, retry it (${message})`, { postgresCode: code });
   }
+  // a statement cancelled (statement_timeout, pg_cancel_backend) or a lock not had in time (lock_timeout): the
+  // database did not answer in time, and the transaction is rolled back whole
+  if (code === '57014' || code === '55P03') return new StoreUnavailableError(error as Error);
   return error;
 }
 

@@ -100,6 +100,23 @@ describePostgres('a PostgreSQL connection that ends under a request', () => {
     expect(Date.now() - began).toBeLessThan(10_000);
   });
 
+  it('answers 503 when PostgreSQL cancels a post\'s statement for the lock_timeout DATABASE_URL sets, and keeps nothing of it', async () => {
+    const url = new URL(schemaUrl(schema));
+    url.searchParams.set('options', `-c search_path=${schema} -c lock_timeout=300`);
+    const impatient = await startTestServer({ databaseUrl: url.toString() });
+    try {
+      const refused = await withOrdersHeld(() => impatient.api.post('/api/orders', TOKENS.erp, { ...order, orderNo: 'SO-LOST-3' }));
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.body).toMatchObject({ status: 503, reason: 'store-unavailable' });
+      expect((await admin.query(`SELECT count(*)::int AS n FROM ${schema}.stratum_orders WHERE order_no = 'SO-LOST-3'`)).rows[0]).toEqual({ n: 0 });
+      expect((await impatient.api.post('/api/orders', TOKENS.erp, { ...order, orderNo: 'SO-LOST-3' })).status).toBe(201);
+    } finally {
+      await impatient.close();
+      removeDataDir(impatient.dataDir);
+    }
+  });
+
   it('answers /healthz 200 again once the pool replaced the connections PostgreSQL ended', async () => {
     expect((await server.api.get('/api/instances?businessKey=SO-LOST-1', TOKENS.erp)).status).toBe(200);
     expect(await terminateServerConnections()).toBeGreaterThan(0);
