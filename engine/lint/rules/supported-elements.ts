@@ -17,12 +17,15 @@
 //     computed cardinality would be evaluated by bpmn-engine's own expression
 //     syntax, not FEEL (collections and completion conditions are FEEL or JUEL,
 //     runtime/multi-instance.ts); an expression that does not compile is refused;
-//   - standard loops: their loop condition is not evaluated as FEEL either.
+//   - standard loops: their loop condition is not evaluated as FEEL either;
+//   - timer start events: the scheduler fires timers of running instances only, so a process's own timer start
+//     would deploy and never start an instance, and bpmn-elements triggers an event sub-process by a message or
+//     signal only, so one started by a timer is never armed.
 // camunda:inputOutput where it is not applied (start and boundary events and
 // event sub-processes, as in Camunda 7; multi-instance activities other than
 // user tasks and jobs) is a warning naming element and construct.
-// Compensation, transactions, cancel, escalation, error, link, terminate, timer
-// and message events, event-based, parallel and inclusive gateways are supported.
+// Compensation, transactions, cancel, escalation, error, link, terminate, timer (other
+// than start) and message events, event-based, parallel and inclusive gateways are supported.
 import type { ModdleElement } from 'bpmn-moddle';
 import { extensionValues, readsCamundaInputOutput } from '../../bpmn/process-model.js';
 import { shortText, tryCompileExpression } from '../../expressions/compile-expression.js';
@@ -58,6 +61,7 @@ const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
       if (is(definition, 'bpmn:ConditionalEventDefinition')) {
         refuse('is a conditional event; Stratum never re-evaluates its condition, so it would wait for ever. Use a message event or a gateway');
       }
+      if (is(definition, 'bpmn:TimerEventDefinition') && is(node, 'bpmn:StartEvent')) refuse(timerStartWhy(node));
     }
 
     if (is(node, 'bpmn:BusinessRuleTask')) {
@@ -108,6 +112,17 @@ function unmappedWhy(node: ModdleElement): string {
     return 'Stratum maps them per instance only on multi-instance user tasks and jobs; map them on the activities inside, or on a multi-instance user task or job';
   }
   return 'Camunda 7 maps variables only on tasks, call activities, sub-processes and intermediate and end events';
+}
+
+/** Why a timer start event cannot run, and what to model instead. */
+function timerStartWhy(start: ModdleElement): string {
+  if (start.$parent?.triggeredByEvent === true) {
+    return 'is a timer start event of an event sub-process, which Stratum never arms, so it would never start. ' +
+      'Put a timer boundary event (non-interrupting for a reminder) on the task or sub-process it should watch';
+  }
+  const key = typeof start.$parent?.id === 'string' ? start.$parent.id : '{key}';
+  return 'is a timer start event, but Stratum does not start processes on a timer: deployed, it would never start an instance. ' +
+    `Start it from a scheduler (cron, a Kubernetes CronJob) with POST /api/processes/${key}/instances, or give it a plain or message start event`;
 }
 
 function multiInstanceProblem(loop: ModdleElement): string | undefined {

@@ -44,6 +44,14 @@ describe(RULE, () => {
     expect(ofRule(await c7('camunda:decisionRefBinding="version"'), RULE)).toEqual([['Decide', expect.stringContaining('camunda:decisionRefBinding="version"')]]);
   });
 
+  it('refuses timer start events, of the process and of an event sub-process, saying how to start or remind instead', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-timer-starts.bpmn'), RULE);
+    expect(findings.map(([id]) => id)).toEqual(['Nightly', 'AfterAnHour']);
+    expect(findings[0][1]).toBe('Start event "Every night" is a timer start event, but Stratum does not start processes on a timer: deployed, it would never start an instance. ' +
+      'Start it from a scheduler (cron, a Kubernetes CronJob) with POST /api/processes/nightly_stock_check/instances, or give it a plain or message start event');
+    expect(findings[1][1]).toContain('Start event "An hour on" is a timer start event of an event sub-process, which Stratum never arms');
+  });
+
   it('does not also ask a DMN business rule task for a job type', async () => {
     const findings = await lintFixture(RULE, 'invalid-unsupported.bpmn');
     expect(ofRule(findings, 'service-task-job-type')).toEqual([]);
