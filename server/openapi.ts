@@ -39,6 +39,18 @@ const ANALYSIS_BUSY =
 const WRITE_BUSY =
   'The server is busy with other writes (its write queue is full, or this request found no turn in time); nothing was written. Retry after `Retry-After` seconds: an order retried with the same orderNo, or a start by the same user with the same Idempotency-Key, is still one order.';
 
+/** Any request the store serves may find PostgreSQL gone (server/problem.ts, docs/api.md "When the database does not answer"). */
+const STORE_UNAVAILABLE =
+  'The database did not answer (`reason: "store-unavailable"`: the PostgreSQL connection ended, none was to be had, or PostgreSQL cancelled the statement); what the request was writing was rolled back, unless the connection ended as it committed. Retry after `Retry-After` seconds.';
+
+/** The 503s an operation answers with Retry-After: a queue's refusal, or the store not answering. */
+function retryable503(op: Operation): string | undefined {
+  // long polls and searches take no turn in a queue
+  const busy = op.method !== 'get' && !op.longPoll && !op.readOnly ? (op.analysis ? ANALYSIS_BUSY : WRITE_BUSY) : undefined;
+  if (op.storeFree) return busy;
+  return busy ? `${busy} Or: ${STORE_UNAVAILABLE}` : STORE_UNAVAILABLE;
+}
+
 /** The problem statuses an operation can answer. */
 function problemStatuses(op: Operation): Record<number, string> {
   const statuses: Record<number, string> = {};
@@ -54,8 +66,8 @@ function problemStatuses(op: Operation): Record<number, string> {
   }
   if (op.body?.kind === 'deployment') add(411);
   if (op.method === 'post' && !op.body) statuses[415] = 'This operation takes no body.';
-  // long polls and searches take no turn in a queue
-  if (op.method !== 'get' && !op.longPoll && !op.readOnly) statuses[503] = op.analysis ? ANALYSIS_BUSY : WRITE_BUSY;
+  const retryable = retryable503(op);
+  if (retryable) statuses[503] = retryable;
   const own = { ...op.problems };
   if (own[503] && statuses[503]) own[503] = `${own[503]} Or: ${statuses[503]}`;
   const all: Record<number, string> = { ...statuses, ...own, 500: 'An unexpected error; the detail says no more, the log has it under the X-Request-Id.' };
@@ -120,7 +132,7 @@ function responsesOf(op: Operation): Record<string, unknown> {
     result[status] = { description: spec.description, ...(content ? { content } : {}), ...(spec.headers ? { headers: spec.headers } : {}) };
   }
   for (const [status, description] of Object.entries(problemStatuses(op))) {
-    const retryAfter = status === '503' && op.method !== 'get'
+    const retryAfter = status === '503' && retryable503(op)
       ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } } }
       : {};
     result[status] = { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: schemaRef('Problem') } }, ...retryAfter };

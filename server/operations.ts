@@ -55,6 +55,11 @@ export interface Operation {
   analysis?: boolean;
   /** Status of a body that does not fit its schema (default 422); Camunda 8's routes answer 400 as Camunda does. */
   invalidBodyStatus?: 400;
+  /**
+   * Never answers 503 `store-unavailable`, as every other operation may (it reads or writes the store): answered from
+   * memory or the users file alone, or (/healthz) answering the store's silence with a 503 of its own (`problems`).
+   */
+  storeFree?: true;
 }
 
 const integration = { kind: 'group', group: GROUPS.integration } as const;
@@ -245,6 +250,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'The task groups that have members (from the users file), for the candidate groups of user tasks.',
     description: 'Groups that grant server roles (`designer`, `integration`) are left out. A deployment whose user task names a group outside this list is refused (a warning in demo mode).',
     access: designer,
+    storeFree: true,
     query: 'EmptyQuery',
     responses: { 200: { description: 'The group names, and whether these are demo users.', schema: 'GroupList' } },
   },
@@ -627,6 +633,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'tasks',
     summary: 'Who the token belongs to: name and groups, split into server roles (`roles`) and the groups tasks may be offered to (`taskGroups`, a task list\'s group filter).',
     access: authenticated,
+    storeFree: true,
     query: 'EmptyQuery',
     responses: { 200: { description: 'The caller.', schema: 'Me' } },
   },
@@ -1198,6 +1205,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'operations',
     summary: 'Liveness and store check.',
     access: publicAccess,
+    storeFree: true,
     problems: {
       503: "Not healthy, and the detail says why: the server is stopping (from the moment SIGTERM arrives), the store does not answer, the event loop has not run for 10 s, or (with several workers, `npm start`'s primary) a worker does not listen or has not beaten (`workers` lists each worker's state).",
     },
@@ -1210,6 +1218,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'operations',
     summary: 'Prometheus metrics: HTTP requests, engine steps, process metrics.',
     access: publicAccess,
+    storeFree: true,
     responses: { 200: { description: 'Prometheus text format.', content: { type: 'text/plain', schema: { type: 'string' } } } },
   },
   {
@@ -1219,6 +1228,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'operations',
     summary: 'This document.',
     access: publicAccess,
+    storeFree: true,
     responses: { 200: { description: 'OpenAPI 3.1 document.', content: { type: 'application/json', schema: { type: 'object' } } } },
   },
 ];

@@ -15,7 +15,7 @@ afterAll(() => server.close());
 /** What the tests read of the served OpenAPI document. */
 interface OpenApiOperation {
   operationId: string;
-  responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+  responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }>; headers?: Record<string, unknown> }>;
   security?: unknown;
   requestBody?: unknown;
 }
@@ -97,6 +97,27 @@ describe('GET /api/openapi.json', () => {
       // Camunda 7's routes refuse input with 400, as Camunda 7 does: they document no 422
       if (op.method === 'post' && op.body) expect(statuses, op.id).toEqual(arrayWith(op.path.startsWith('/engine-rest/') ? [400, 413, 415] : [413, 415, 422]));
       if (op.path.startsWith('/engine-rest/')) expect(statuses, op.id).not.toContain(422);
+    }
+  });
+
+  // answered from memory or the users file; /healthz answers the store's silence with a 503 of its own, without Retry-After
+  const STORE_FREE = ['getMe', 'listGroups', 'metrics', 'openapi'];
+
+  it('declares 503 store-unavailable with Retry-After on every operation that touches the store, reads too', () => {
+    const doc = buildOpenApiDocument() as OpenApiDocument;
+    for (const op of OPERATIONS) {
+      const unavailable = doc.paths[op.path][op.method].responses['503'];
+      if (STORE_FREE.includes(op.id)) {
+        expect(unavailable, op.id).toBeUndefined();
+        continue;
+      }
+      expect(unavailable?.content?.['application/problem+json'].schema.$ref, op.id).toBe('#/components/schemas/Problem');
+      if (op.id === 'health') {
+        expect(unavailable.headers, op.id).toBeUndefined();
+        continue;
+      }
+      expect(unavailable.headers, op.id).toHaveProperty('Retry-After');
+      expect((unavailable as { description: string }).description, op.id).toContain('store-unavailable');
     }
   });
 
