@@ -52,6 +52,8 @@ export class Webhooks implements Outbox {
       throw error;
     }
     const row = await this.store.transaction(async (tx) => {
+      // another server's change of this subscription commits first: this one reads what it left
+      await tx.outbox.lockSubscriptionChanges();
       const existing = input.id === undefined ? undefined : await tx.outbox.getSubscription(input.id);
       if (existing?.source === 'config') throw conflict(`subscription ${existing.id} comes from the configuration file; change it there`);
       const saved: SubscriptionRow = {
@@ -79,6 +81,7 @@ export class Webhooks implements Outbox {
 
   async unsubscribe(id: string, actor: Actor): Promise<void> {
     const removed = await this.store.transaction(async (tx) => {
+      await tx.outbox.lockSubscriptionChanges();
       const existing = await tx.outbox.getSubscription(id);
       if (!existing || !(await tx.outbox.deleteSubscription(id))) return false;
       await tx.outbox.appendSubscriptionChange(changeRow('deleted', existing, undefined, actor.name, existing.source, this.clock));
@@ -107,6 +110,7 @@ export class Webhooks implements Outbox {
     for (const subscription of subscriptions) checkTypes(subscription.types, `/subscriptions/${subscription.id}/types`);
     for (const subscription of subscriptions) await checkWebhookUrl(subscription.url, this.sender.targets, `/subscriptions/${subscription.id}/url`);
     await this.store.transaction(async (tx) => {
+      await tx.outbox.lockSubscriptionChanges();
       const existing = new Map((await tx.outbox.listSubscriptions()).map((row) => [row.id, row]));
       const latest = await tx.outbox.latestEventSeq();
       const now = this.clock.now().toISOString();

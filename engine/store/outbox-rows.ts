@@ -43,6 +43,12 @@ export interface OutboxDialect {
   pendingLock: string;
   /** Taken before an event is numbered, so numbers follow commit order (PostgreSQL: an advisory lock; SQLite: none needed). */
   outboxLock: string | null;
+  /**
+   * Taken first by every transaction that creates, replaces or deletes subscriptions: PostgreSQL runs them one at a
+   * time, so each reads the row the one before it committed (the audit's `from`, the secret kept for the grace
+   * period) and two creations of one new id are a creation and a replacement. SQLite: none needed.
+   */
+  subscriptionChangeLock: string | null;
 }
 
 export class OutboxRows implements OutboxTx {
@@ -69,6 +75,11 @@ export class OutboxRows implements OutboxTx {
   async lockOutbox(): Promise<void> {
     this.assertWritable('lockOutbox');
     if (this.dialect.outboxLock) await this.runner.all(this.dialect.outboxLock, {});
+  }
+
+  async lockSubscriptionChanges(): Promise<void> {
+    this.assertWritable('lockSubscriptionChanges');
+    if (this.dialect.subscriptionChangeLock) await this.runner.all(this.dialect.subscriptionChangeLock, {});
   }
 
   async lastOrderStatus(orderNo: string): Promise<string | null> {

@@ -366,6 +366,7 @@ const POSTGRES_OUTBOX: OutboxDialect = {
   deleteLock: ' FOR UPDATE',
   pendingLock: ' FOR UPDATE',
   outboxLock: "SELECT pg_advisory_xact_lock(hashtext('stratum.outbox:' || current_schema()))",
+  subscriptionChangeLock: "SELECT pg_advisory_xact_lock(hashtext('stratum.webhook-subscriptions:' || current_schema()))",
 };
 
 /** Each statement numbered once (pg takes $n parameters only). */

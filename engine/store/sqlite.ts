@@ -439,7 +439,7 @@ export function sqliteOrderSelect(filter: OrderFilter, count: (text: string, par
 export const SQLITE_REFUSED_TABLES: RefusedTables = { history: 'history', instances: 'instances', event: 'h.event', reason: "json_extract(h.data, '$.reason')" };
 
 /** Writers run one at a time: no row locks, no lock for event numbers. */
-const SQLITE_OUTBOX: OutboxDialect = { prefix: '', claimLock: '', subscriptionLock: '', recordLock: '', deleteLock: '', pendingLock: '', outboxLock: null };
+const SQLITE_OUTBOX: OutboxDialect = { prefix: '', claimLock: '', subscriptionLock: '', recordLock: '', deleteLock: '', pendingLock: '', outboxLock: null, subscriptionChangeLock: null };
 
 class SqliteTx extends TxGuard implements StoreTx {
   readonly outbox: OutboxTx;

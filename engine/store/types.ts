@@ -561,6 +561,8 @@ export interface DeliveryFilter {
 /** The outbox of order events and the webhook deliveries fed from it (engine/store/outbox-rows.ts). */
 export interface OutboxTx {
   lockOutbox(): Promise<void>;
+  /** Taken first by every change of subscriptions, so each reads the state the one before it left (PostgreSQL; SQLite writers run one at a time). */
+  lockSubscriptionChanges(): Promise<void>;
   lastOrderStatus(orderNo: string): Promise<string | null>;
   insertOrderEvent(row: Omit<OrderEventRow, 'seq'>): Promise<number>;
   findOrderEvents(filter: OrderEventFilter): Promise<OrderEventRow[]>;

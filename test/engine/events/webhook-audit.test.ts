@@ -143,3 +143,39 @@ function describeAudit(name: string, storeOf: () => Promise<Store>) {
 
 describeAudit('SQLite', sqliteStore);
 describePostgres('webhook audit on PostgreSQL', () => describeAudit('PostgreSQL', postgresStore));
+
+describePostgres('webhook subscription changes on PostgreSQL shared by two servers', () => {
+  /** A secret of its own for each write of the race (Standard Webhooks: whsec_ and 32 random-looking bytes). */
+  const secretOf = (round: number, which: string) => `whsec_${Buffer.from(`round ${String(round).padStart(3, '0')}, secret ${which}`.padEnd(32, '.')).toString('base64')}`;
+
+  it('runs two servers\' changes of one subscription one after the other: the audit chains, each replaced secret keeps its grace, one creation per id', async () => {
+    const schema = await freshSchema();
+    const clock = new ManualClock();
+    const server = async () => {
+      const store = new PostgresStore(inSchema(schema));
+      await store.migrate();
+      const stratum = await openStratum({ store, clock, orderEntry: { rates: SAMPLE_RATES }, webhooks: { allowPrivateTargets: true } });
+      opened.push(stratum);
+      return { stratum, store };
+    };
+    const [first, second] = [await server(), await server()];
+    const url = 'http://127.0.0.1:9/hooks';
+    for (let round = 0; round < 30; round++) {
+      const id = `race-${round}`;
+      // two creations of one new id, then two replacements of it, each pair at the same instant
+      await Promise.all([first.stratum.outbox.subscribe({ id, url, secret: secretOf(round, 'a') }, otto), second.stratum.outbox.subscribe({ id, url, secret: secretOf(round, 'b') }, olga)]);
+      await Promise.all([first.stratum.outbox.subscribe({ id, url, secret: secretOf(round, 'c') }, otto), second.stratum.outbox.subscribe({ id, url, secret: secretOf(round, 'd') }, olga)]);
+      const changes = await changesOf(first.stratum, id);
+      expect(changes.map((change) => change.action), id).toEqual(['created', 'replaced', 'replaced', 'replaced']);
+      // each entry's secret is replaced "from" the one the entry before it set
+      for (let index = 1; index < changes.length; index++) {
+        expect(changes[index].changes.secret?.from, `${id} #${index}`).toBe(changes[index - 1].changes.secret?.to);
+      }
+      // the secret set by the write before the last is still signed with for the grace period
+      const row = await first.store.read((tx) => tx.outbox.getSubscription(id));
+      expect(row?.previousSecret && fingerprint(row.previousSecret), id).toBe(changes.at(-2)!.changes.secret?.to);
+      expect(row?.previousSecretUntil, id).not.toBeNull();
+      expect(fingerprint(row!.secret), id).toBe(changes.at(-1)!.changes.secret?.to);
+    }
+  });
+});
