@@ -20,7 +20,10 @@
 //   - standard loops: their loop condition is not evaluated as FEEL either;
 //   - timer start events: the scheduler fires timers of running instances only, so a process's own timer start
 //     would deploy and never start an instance, and bpmn-elements triggers an event sub-process by a message or
-//     signal only, so one started by a timer is never armed.
+//     signal only, so one started by a timer is never armed;
+//   - message start events of event sub-processes: bpmn-elements starts one only when the message is delegated to
+//     the running process, and Stratum's correlation (runtime/messages.ts) delivers a message to a catch's wait or
+//     a process's top-level start only: the sub-process opens no wait, so its message was buffered and never ran it.
 // camunda:inputOutput where it is not applied (start and boundary events and
 // event sub-processes, as in Camunda 7; multi-instance activities other than
 // user tasks and jobs) is a warning naming element and construct.
@@ -62,6 +65,9 @@ const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
         refuse('is a conditional event; Stratum never re-evaluates its condition, so it would wait for ever. Use a message event or a gateway');
       }
       if (is(definition, 'bpmn:TimerEventDefinition') && is(node, 'bpmn:StartEvent')) refuse(timerStartWhy(node));
+      if (is(definition, 'bpmn:MessageEventDefinition') && is(node, 'bpmn:StartEvent') && node.$parent?.triggeredByEvent === true) {
+        refuse(messageSubProcessWhy(node));
+      }
     }
 
     if (is(node, 'bpmn:BusinessRuleTask')) {
@@ -123,6 +129,16 @@ function timerStartWhy(start: ModdleElement): string {
   const key = typeof start.$parent?.id === 'string' ? start.$parent.id : '{key}';
   return 'is a timer start event, but Stratum does not start processes on a timer: deployed, it would never start an instance. ' +
     `Start it from a scheduler (cron, a Kubernetes CronJob) with POST /api/processes/${key}/instances, or give it a plain or message start event`;
+}
+
+/** Why a message start event of an event sub-process cannot run, and what to model instead. */
+function messageSubProcessWhy(start: ModdleElement): string {
+  const keepsOpen = start.isInterrupting === false;
+  return 'is a message start event of an event sub-process, which Stratum never delivers a message to: it would never start, ' +
+    'and its message would be kept as if nothing waited for it. ' +
+    (keepsOpen
+      ? 'Put a non-interrupting message boundary event on the task or sub-process it should watch, so the task stays open'
+      : 'Put an interrupting message boundary event on the task or sub-process it should cancel, and model the sub-process\'s path after it');
 }
 
 function multiInstanceProblem(loop: ModdleElement): string | undefined {

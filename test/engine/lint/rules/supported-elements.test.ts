@@ -52,6 +52,15 @@ describe(RULE, () => {
     expect(findings[1][1]).toContain('Start event "An hour on" is a timer start event of an event sub-process, which Stratum never arms');
   });
 
+  it('refuses message start events of event sub-processes, interrupting or not, saying which boundary event to model instead', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-message-event-sub-processes.bpmn'), RULE);
+    expect(findings.map(([id]) => id)).toEqual(['CancelRequested', 'NoteAdded']);
+    expect(findings[0][1]).toBe('Start event "Cancellation requested" is a message start event of an event sub-process, which Stratum never delivers a message to: ' +
+      'it would never start, and its message would be kept as if nothing waited for it. ' +
+      'Put an interrupting message boundary event on the task or sub-process it should cancel, and model the sub-process\'s path after it');
+    expect(findings[1][1]).toContain('Put a non-interrupting message boundary event on the task or sub-process it should watch, so the task stays open');
+  });
+
   it('does not also ask a DMN business rule task for a job type', async () => {
     const findings = await lintFixture(RULE, 'invalid-unsupported.bpmn');
     expect(ofRule(findings, 'service-task-job-type')).toEqual([]);
