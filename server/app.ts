@@ -30,6 +30,7 @@ import { camunda7IncidentHandlers } from './camunda7/incidents.js';
 import { camunda7MessageHandlers } from './camunda7/messages.js';
 import { camunda7ProcessInstanceHandlers } from './camunda7/process-instances.js';
 import { camunda8IncidentHandlers } from './camunda8/incidents.js';
+import { camunda8UserTaskHandlers } from './camunda8/user-tasks.js';
 import { camunda8Handlers } from './camunda8/jobs.js';
 import { camunda8ProcessInstanceHandlers } from './camunda8/process-instances.js';
 import { auditHandlers } from './routes/audit.js';
@@ -141,6 +142,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...camunda7ProcessInstanceHandlers(stratum.runtime),
     ...camunda8Handlers(stratum.runtime, stratum.workers),
     ...camunda8IncidentHandlers(stratum.runtime),
+    ...camunda8UserTaskHandlers(stratum.runtime),
     ...camunda8ProcessInstanceHandlers(stratum.runtime),
     ...operationHandlers({
       checkHealth: options.checkHealth ?? (async () => void (await stratum.library.list())),

@@ -43,6 +43,7 @@ const ADDRESSED: readonly { matches: (op: { method: string; path: string }) => b
   { matches: under('/api/jobs/{id}/'), kind: 'job', param: 'id' },
   { matches: under('/engine-rest/external-task/{id}/'), kind: 'job', param: 'id' },
   { matches: under('/v2/jobs/{jobKey}'), kind: 'job', param: 'jobKey' },
+  { matches: under('/v2/user-tasks/{userTaskKey}/'), kind: 'task', param: 'userTaskKey' },
   { matches: exactly('post', '/api/orders/{orderNo}/changes'), kind: 'order-change', param: 'orderNo' },
   { matches: exactly('post', '/api/orders/{orderNo}/cancel'), kind: 'order-cancel', param: 'orderNo' },
   { matches: exactly('post', '/api/instances/{id}/cancel'), kind: 'instance-cancel', param: 'id' },

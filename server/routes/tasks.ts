@@ -74,7 +74,7 @@ export function taskHandlers(runtime: Runtime): Handlers {
  * given) or offered to them by name that nobody else claimed, and those they hold. Each query's page is in keyset
  * order, so merging them and keeping the first `limit` rows is the same page one query over all of them would give.
  */
-async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: User): Promise<TaskView[]> {
+export async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: User): Promise<TaskView[]> {
   const groups = page.candidateGroup ? user.groups.filter((group) => group === page.candidateGroup) : user.groups;
   const byId = new Map<string, TaskView>();
   for (const group of groups) {

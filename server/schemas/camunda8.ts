@@ -325,3 +325,115 @@ export const Camunda8IncidentResolutionRequest: JsonSchema = {
     operationReference: { type: 'integer', minimum: 1, description: 'Accepted and not kept: Stratum records the resolution in the order\'s history under the authenticated user.' },
   },
 };
+
+/** Camunda 8's UserTaskCompletionRequest: the variables the task declares, as POST /api/tasks/{id}/complete takes them. */
+export const Camunda8UserTaskCompletionRequest: JsonSchema = {
+  examples: [{ variables: { approved: false, comment: 'credit limit exceeded' } }],
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    variables: {
+      ...variables(
+        'The variables the task declares (its zeebe:output sources read them), as POST /api/tasks/{id}/complete takes them; anything else is refused.',
+        {
+          approved: { type: 'boolean', description: 'The decision of an approval task.' },
+          comment: { type: 'string', maxLength: 2000, description: 'Why, where the task declares it: required when `approved` or `acknowledged` is false.' },
+        },
+        ORDER_VARIABLES,
+      ),
+      type: ['object', 'null'],
+    },
+    action: { type: ['string', 'null'], enum: ['complete', null], description: 'Only `complete` (Camunda\'s default): the decision is in the variables (`approved`), not in a custom action.' },
+  },
+};
+
+/** Camunda 8's UserTaskAssignmentRequest: in Stratum a person assigns a task only to themselves (a claim). */
+export const Camunda8UserTaskAssignmentRequest: JsonSchema = {
+  examples: [{ assignee: 'approver', allowOverride: false }],
+  type: 'object',
+  required: ['assignee'],
+  additionalProperties: false,
+  properties: {
+    assignee: { ...printableKey(200), description: 'The caller\'s own user name: anyone else is refused (403, kept in the order\'s history).' },
+    allowOverride: { type: ['boolean', 'null'], description: 'Taken, and a task someone else holds is refused (409) either way: its holder (or operations) unassigns it first.' },
+    action: { type: ['string', 'null'], enum: ['assign', 'claim', null], description: 'Only `assign` (Camunda\'s default) or `claim`.' },
+  },
+};
+
+/** Camunda 8.8's user task states; Stratum lists open tasks only, which are CREATED. */
+const USER_TASK_STATES = ['CREATING', 'CREATED', 'ASSIGNING', 'UPDATING', 'COMPLETING', 'COMPLETED', 'CANCELING', 'CANCELED', 'FAILED'];
+
+export const Camunda8UserTaskSearchQuery: JsonSchema = {
+  examples: [{ filter: { state: 'CREATED', candidateGroup: 'sales-managers' }, page: { limit: 50 } }],
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    filter: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Only these of Camunda\'s UserTaskFilter fields, each an exact value; any other (candidateUser, priority, dates, variables, advanced `$in` filters …) is refused with 400 rather than ignored. Only the tasks the caller may see are searched.',
+      properties: {
+        state: { type: 'string', enum: USER_TASK_STATES, description: 'CREATED: the open tasks (Stratum keeps no others as tasks, so any other state finds none).' },
+        candidateGroup: printableKey(200, 'Only tasks offered to this group (one of the caller\'s).'),
+        assignee: printableKey(200, 'Only tasks this user holds (by a claim or the diagram\'s assignee).'),
+        processInstanceKey: printableKey(200, 'The instance (Stratum\'s instance id).'),
+        processDefinitionId: name('The BPMN process id.'),
+        elementId: printableKey(200, 'The user task element\'s id.'),
+        userTaskKey: printableKey(200, 'One task (Stratum\'s task id).'),
+        tenantId,
+      },
+    },
+    sort: {
+      type: 'array',
+      maxItems: 1,
+      description: 'Only `creationDate` ASC, the order without `sort`; any other is refused with 400.',
+      items: { type: 'object', additionalProperties: false, required: ['field'], properties: { field: { type: 'string', enum: ['creationDate'] }, order: { type: 'string', enum: ['ASC'] } } },
+    },
+    page: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Offset (`from`) or cursor (`after`: the `endCursor` of the page before), not both, with `limit` (100 when absent); `before` is not supported.',
+      properties: {
+        from: { type: 'integer', minimum: 0, maximum: 10_000 },
+        limit: { type: 'integer', minimum: 1, maximum: 1000 },
+        after: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,600}$', description: '`endCursor` of the previous page (opaque text).' },
+      },
+    },
+  },
+};
+
+export const Camunda8UserTaskResult: JsonSchema = {
+  type: 'object',
+  required: ['userTaskKey', 'state', 'elementId', 'candidateGroups', 'candidateUsers', 'processDefinitionId', 'processInstanceKey', 'creationDate', 'tenantId'],
+  properties: {
+    userTaskKey: { type: 'string', description: 'Stratum\'s task id (GET /api/tasks/{id}).' },
+    name: { type: 'string' },
+    state: { type: 'string', enum: ['CREATED'] },
+    assignee: { type: 'string', description: 'Who holds it: the claimant, else the diagram\'s assignee; absent when nobody does.' },
+    elementId: { type: 'string' },
+    candidateGroups: { type: 'array', items: { type: 'string' } },
+    candidateUsers: { type: 'array', items: { type: 'string' } },
+    processDefinitionId: { type: 'string' },
+    processInstanceKey: { type: 'string' },
+    creationDate: dateTime,
+    tenantId: { type: 'string' },
+    businessKey: { type: 'string', description: 'Stratum\'s: the order number, where the task belongs to an order.' },
+  },
+};
+
+export const Camunda8UserTaskSearchQueryResult: JsonSchema = {
+  type: 'object',
+  required: ['items', 'page'],
+  properties: {
+    items: { type: 'array', items: ref('Camunda8UserTaskResult') },
+    page: {
+      type: 'object',
+      required: ['totalItems', 'hasMoreTotalItems'],
+      properties: {
+        totalItems: { type: 'integer', description: 'The matches up to the end of this page (those skipped by `from` included), plus one when more follow (`hasMoreTotalItems`); Stratum does not count further.' },
+        hasMoreTotalItems: { type: 'boolean', description: 'More match after this page: fetch them with `after: endCursor`.' },
+        endCursor: { type: 'string', description: 'Only when more follow: pass it as `page.after`.' },
+      },
+    },
+  },
+};

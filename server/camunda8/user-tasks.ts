@@ -1,0 +1,147 @@
+// Camunda 8's Orchestration Cluster REST API (v2), the user task subset: complete, assign (to oneself), unassign,
+// search. Each is the runtime's own task call of /api/tasks/{id}/complete|claim|unclaim and GET /api/tasks?mine=true,
+// so every control holds as there: candidate groups and users, a claim by someone else, four eyes, undeclared or
+// protected variables, a rejection without its comment; the runtime keeps its refusals as `task.refused` with
+// `via: "camunda8"`. A user task's key is Stratum's task id, as a job's key is the job's id.
+import type { PageAfter, Runtime, TaskView } from '../../engine/api.js';
+import { StratumError } from '../../engine/errors.js';
+import { decodeCursor, nextCursor } from '../../engine/store/page-cursor.js';
+import { GROUPS } from '../auth/authenticate.js';
+import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
+import { HttpProblem } from '../problem.js';
+import { tasksOfGroups } from '../routes/tasks.js';
+import { DEFAULT_TENANT } from '../schemas/camunda8.js';
+
+type UserTaskKey = { userTaskKey: string };
+
+interface AssignmentBody {
+  assignee: string;
+  allowOverride?: boolean | null;
+  action?: string | null;
+}
+
+interface SearchBody {
+  filter?: {
+    state?: string;
+    candidateGroup?: string;
+    assignee?: string;
+    processInstanceKey?: string;
+    processDefinitionId?: string;
+    elementId?: string;
+    userTaskKey?: string;
+    tenantId?: string;
+  };
+  sort?: { field: 'creationDate'; order?: 'ASC' }[];
+  page?: { from?: number; limit?: number; after?: string };
+}
+
+/** Camunda's default page size for searches. */
+const DEFAULT_LIMIT = 100;
+/** Rows read per look while a filter the store does not take (elementId, processDefinitionId, userTaskKey) thins a page. */
+const SCAN_BATCH = 200;
+
+/** Why an assignment to someone else is refused: in Stratum a person claims a task for themselves. */
+export const ASSIGN_OTHER_REASON = 'assign-to-other';
+
+export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
+  return {
+    camunda8CompleteUserTask: async ({ params, body, user }: Input<{ variables?: Record<string, unknown> | null } | null, unknown, UserTaskKey>): Promise<Reply> => {
+      await runtime.completeTask(params.userTaskKey, body?.variables ?? {}, user!);
+      return { status: 204 };
+    },
+
+    camunda8AssignUserTask: async ({ params, body, user }: Input<AssignmentBody, unknown, UserTaskKey>): Promise<Reply> => {
+      if (body.assignee !== user!.name) {
+        const refusal = `In Stratum a person assigns a task only to themselves (a claim): ${JSON.stringify(user!.name)} may not assign it to ${JSON.stringify(body.assignee)}. ` +
+          `Let ${JSON.stringify(body.assignee)} assign it to themselves, or offer the task to their group in the diagram.`;
+        // an attempt to hand the task to someone else is kept in its order's history; an unknown task is a 404
+        const kept = await runtime.recordRefusedRequest({ kind: 'task', id: params.userTaskKey, reason: ASSIGN_OTHER_REASON, refusal, attempted: 'camunda8AssignUserTask' }, user!);
+        if (!kept && !(await runtime.getTask(params.userTaskKey))) throw new HttpProblem(404, `No open user task with key ${params.userTaskKey}.`);
+        // the runtime's kind of refusal, kept here: an HttpProblem 403 would be kept again as a role refusal (role-refusals.ts)
+        throw new StratumError('forbidden', refusal, { reason: ASSIGN_OTHER_REASON, errors: [{ field: '/assignee', message: `not the caller (${user!.name})` }] });
+      }
+      // the claim: 409 (`task-claimed`) when someone else holds it, whatever allowOverride says, since nobody takes a
+      // task from its holder by assigning it; the holder (or operations) unassigns it first
+      await runtime.claimTask(params.userTaskKey, user!);
+      return { status: 204 };
+    },
+
+    camunda8UnassignUserTask: async ({ params, user }: Input<unknown, unknown, UserTaskKey>): Promise<Reply> => {
+      await runtime.unclaimTask(params.userTaskKey, user!, { asOperator: user!.groups.includes(GROUPS.operations) });
+      return { status: 204 };
+    },
+
+    camunda8SearchUserTasks: async ({ body, user }: Input<SearchBody | null>): Promise<Reply> => {
+      const { filter = {}, page = {} } = body ?? {};
+      if (page.from !== undefined && page.after !== undefined) throw new HttpProblem(400, 'Page by `from` or by `after`, not both (as Camunda).');
+      const limit = page.limit ?? DEFAULT_LIMIT;
+      const offset = page.from ?? 0;
+      // Stratum lists open tasks only: CREATED; a task in any other state is not listed (nor kept as a task)
+      if (filter.state !== undefined && filter.state !== 'CREATED') return ok({ items: [], page: { totalItems: 0, hasMoreTotalItems: false } });
+      const wanted = (task: TaskView) =>
+        (filter.elementId === undefined || task.elementId === filter.elementId) &&
+        (filter.processDefinitionId === undefined || task.processKey === filter.processDefinitionId) &&
+        (filter.userTaskKey === undefined || task.id === filter.userTaskKey) &&
+        (filter.assignee === undefined || (task.claimedBy ?? task.assignee) === filter.assignee);
+      // the caller's own list, as GET /api/tasks?mine=true: offered to their groups or to them by name, or held by them
+      const found: TaskView[] = [];
+      let after = page.after === undefined ? undefined : cursorStart(page.after);
+      for (;;) {
+        const rows = await tasksOfGroups(runtime, {
+          ...(filter.candidateGroup !== undefined && { candidateGroup: filter.candidateGroup }),
+          ...(filter.processInstanceKey !== undefined && { instanceId: filter.processInstanceKey }),
+          limit: SCAN_BATCH,
+          ...(after && { after }),
+        }, user!);
+        found.push(...rows.filter(wanted));
+        if (found.length > offset + limit || rows.length < SCAN_BATCH) break;
+        const last = rows[rows.length - 1];
+        after = { createdAt: last.createdAt, id: last.id };
+      }
+      const items = found.slice(offset, offset + limit);
+      const next = nextCursor(found.slice(offset), limit);
+      return {
+        ...ok({
+          items: items.map(userTaskResult),
+          page: {
+            totalItems: offset + items.length + (next ? 1 : 0),
+            hasMoreTotalItems: next !== null,
+            ...(next && { endCursor: next }),
+          },
+        }),
+        orders: items.map(({ instanceId, businessKey }) => ({ instanceId, businessKey })),
+      };
+    },
+  };
+}
+
+// helpers
+
+/** Where `page.after` (an endCursor: Stratum's opaque page cursor, as GET /api/tasks hands it out) says to go on. */
+function cursorStart(after: string): PageAfter {
+  try {
+    return decodeCursor(after, 'page.after');
+  } catch (error) {
+    if (error instanceof StratumError) throw new HttpProblem(400, error.message, { errors: [{ field: 'page.after', message: error.message }] });
+    throw error;
+  }
+}
+
+/** Camunda 8's UserTaskResult for one of Stratum's open tasks. */
+function userTaskResult(task: TaskView): Record<string, unknown> {
+  const assignee = task.claimedBy ?? task.assignee;
+  return {
+    userTaskKey: task.id,
+    ...(task.name !== null && { name: task.name }),
+    state: 'CREATED',
+    ...(assignee !== null && { assignee }),
+    elementId: task.elementId,
+    candidateGroups: task.candidateGroups,
+    candidateUsers: task.candidateUsers,
+    processDefinitionId: task.processKey,
+    processInstanceKey: task.instanceId,
+    creationDate: task.createdAt,
+    tenantId: DEFAULT_TENANT,
+    ...(task.businessKey !== null && { businessKey: task.businessKey }),
+  };
+}
