@@ -851,7 +851,7 @@ const heldByChange: Row[] = [
 // 6. Camunda routes Stratum does not serve.
 const unserved: Row[] = [
   {
-    attempt: 'the vice-president, or the integration, completes an approval through Camunda 7\'s and Camunda 8\'s user task routes',
+    attempt: 'the vice-president, or the integration, completes an approval through Camunda 7\'s user task routes (not served); the integration completes it, or the vice-president hands it to the integration, through Camunda 8\'s (refused as on /api/tasks)',
     run: async () => {
       const orderNo = await enterOrder(750_000);
       const [task] = await tasksOf(orderNo);
@@ -861,14 +861,26 @@ const unserved: Row[] = [
           ['POST', `/engine-rest/task/${id}/complete`, { variables: { approved: { value: true, type: 'Boolean' } } }],
           ['POST', `/engine-rest/task/${id}/submit-form`, { variables: { approved: { value: true, type: 'Boolean' } } }],
           ['POST', `/engine-rest/task/${id}/claim`, { userId: 'vera' }],
-          ['POST', `/v2/user-tasks/${id}/completion`, { variables: { approved: true } }],
-          ['POST', `/v2/user-tasks/${id}/assignment`, { assignee: 'erp' }],
         ] as const) {
           expectRefused(await api.request(method, path, { token, json: body }), 404, undefined, path);
         }
       }
-      expect(await tasksOf(orderNo)).toEqual([objectWith({ id: task.id, candidateGroups: ['vice-president'] })]);
+      // Camunda 8's are the runtime's task calls: the integration is not offered the vice-president's approval, and
+      // the vice-president may not hand it to the integration
+      for (const [token, method, path, body, reason] of [
+        [TOKENS.erp, 'POST', `/v2/user-tasks/${id}/completion`, { variables: { approved: true } }, 'not-offered'],
+        [TOKENS.erp, 'POST', `/v2/user-tasks/${id}/assignment`, { assignee: 'erp' }, 'not-offered'],
+        [TOKENS.vp, 'POST', `/v2/user-tasks/${id}/assignment`, { assignee: 'erp' }, 'assign-to-other'],
+      ] as const) {
+        const refused = await api.request(method, path, { token, json: body });
+        expectRefused(refused, 403, undefined, path);
+        expect(refusalMembers(refused)).toMatchObject({ reason });
+      }
+      expect(await tasksOf(orderNo)).toEqual([objectWith({ id: task.id, candidateGroups: ['vice-president'], claimedBy: null })]);
       expect(await events(orderNo, 'task.completed')).toEqual([]);
+      expect((await events(orderNo, 'task.refused')).map((entry) => [entry.actor, entry.via, entry.data?.reason])).toEqual([
+        ['erp', 'camunda8', 'not-offered'], ['erp', 'camunda8', 'not-offered'], ['vera', 'camunda8', 'assign-to-other'],
+      ]);
     },
   },
   {
@@ -1173,17 +1185,21 @@ const acknowledgementsHeld: Row[] = [
         // a condition must yield a boolean: the completion that would fail the order is refused, not taken as acknowledged
         expectRefused(await api.post(`/api/tasks/${id}/complete`, TOKENS.procurement, { variables: { acknowledged } }), 422, undefined, String(acknowledged));
       }
+      for (const acknowledged of ['false', 'no', 0]) {
+        // the same on Camunda 8's completion, which is the runtime's
+        expectRefused(await api.post(`/v2/user-tasks/${id}/completion`, TOKENS.procurement, { variables: { acknowledged } }), 422, undefined, String(acknowledged));
+      }
       for (const [path, body] of [
         [`/engine-rest/task/${id}/complete`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
         [`/engine-rest/task/${id}/submit-form`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
-        [`/v2/user-tasks/${id}/completion`, { variables: { acknowledged: true } }],
       ] as const) {
         expectRefused(await api.post(path, TOKENS.procurement, body), 404, undefined, path);
       }
       expect(await tasksOf(orderNo)).toEqual([objectWith({ id: task.id, candidateGroups: ['procurement'] })]);
       expect(await jobWaits(orderNo)).toEqual([]);
       expect(await acknowledgements(orderNo)).toEqual({ inspection: [null], procurement: [false], production: [null] });
-      await acknowledge(orderNo, 'procurement', { acknowledged: true });
+      const acknowledged = await api.post(`/v2/user-tasks/${id}/completion`, TOKENS.procurement, { variables: { acknowledged: true } });
+      expect(acknowledged.status, acknowledged.text).toBe(204);
       expect(await jobWaits(orderNo)).toEqual(PLANNING);
     },
   },
@@ -1251,16 +1267,26 @@ const ownChange: Row[] = [
           ['POST', `/engine-rest/task/${id}/complete`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
           ['POST', `/engine-rest/task/${id}/submit-form`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
           ['POST', `/engine-rest/task/${id}/claim`, { userId: 'root' }],
-          ['POST', `/v2/user-tasks/${id}/completion`, { variables: { acknowledged: true } }],
-          ['POST', `/v2/user-tasks/${id}/assignment`, { assignee: 'root' }],
         ] as const) {
           expectRefused(await api.request(method, path, { token: ADMIN, json: body }), 404, undefined, path);
+        }
+        // Camunda 8's user task routes are the runtime's: four eyes refuses them as it refuses /api/tasks
+        for (const [path, body] of [
+          [`/v2/user-tasks/${id}/completion`, { variables: { acknowledged: true } }],
+          [`/v2/user-tasks/${id}/assignment`, { assignee: 'root' }],
+        ] as const) {
+          const refused = await api.post(path, ADMIN, body);
+          expectRefused(refused, 403, undefined, path);
+          expect(refusalMembers(refused)).toMatchObject({ reason: 'four-eyes-change-requester', changeId: 'C-OWN' });
         }
       }
       expect((await tasksOf(orderNo)).map((task) => [task.id, task.claimedBy])).toEqual(tasks.map((task) => [task.id, null]));
       expect(await events(orderNo, 'task.completed')).toEqual([]);
-      expect((await events(orderNo, 'task.refused')).map((entry) => [entry.actor, entry.data?.reason, entry.data?.attempted ?? 'complete'])).toEqual(
-        tasks.flatMap(() => [['root', 'four-eyes-change-requester', 'complete'], ['root', 'four-eyes-change-requester', 'claim']]),
+      expect((await events(orderNo, 'task.refused')).map((entry) => [entry.actor, entry.via, entry.data?.reason, entry.data?.attempted ?? 'complete'])).toEqual(
+        tasks.flatMap(() => [
+          ['root', 'api', 'four-eyes-change-requester', 'complete'], ['root', 'api', 'four-eyes-change-requester', 'claim'],
+          ['root', 'camunda8', 'four-eyes-change-requester', 'complete'], ['root', 'camunda8', 'four-eyes-change-requester', 'claim'],
+        ]),
       );
       expect(await changeStatuses(orderNo)).toEqual(['open']);
       expect(await fetchedOnEveryRoute('procurement-planning', orderNo)).toEqual(NONE_ON_ANY_ROUTE);
@@ -1373,10 +1399,9 @@ const heldClaims: Row[] = [
       expect(claimed.body).toMatchObject({ claimedBy: 'dirk', held: objectWith({ reason: 'instance-failed' }) });
       const id = encodeURIComponent(task.id);
       expectRefused(await api.post(`/api/tasks/${id}/complete`, TOKENS.director, {}), 409, /failed instance/);
-      for (const [path, body] of [
-        [`/engine-rest/task/${id}/complete`, { variables: {} }],
-        [`/v2/user-tasks/${id}/completion`, { variables: {} }],
-      ] as const) expectRefused(await api.post(path, TOKENS.director, body), 404, undefined, path);
+      expectRefused(await api.post(`/engine-rest/task/${id}/complete`, TOKENS.director, { variables: {} }), 404);
+      // Camunda 8's completion is the runtime's: held as the /api one is
+      expectRefused(await api.post(`/v2/user-tasks/${id}/completion`, TOKENS.director, { variables: {} }), 409, /failed instance/);
       expect(await instanceEvents(task, 'task.completed')).toEqual([]);
       expect(await instanceEvents(task, 'task.claimed')).toEqual([objectWith({ actor: 'dirk', elementId: 'Approve' })]);
       expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {})).status).toBe(200);
