@@ -127,6 +127,18 @@ const CASES: Record<string, Case> = {
   camunda8SearchProcessInstanceIncidents: { method: 'POST', path: () => `/v2/process-instances/${failingInstanceId}/incidents/search`, options: json({}), wrong: [], right: TOKENS.nobody, expected: 200 },
   // the operations role reaches the handler, which answers 404 for a key it does not know
   camunda8ResolveIncident: { method: 'POST', path: () => '/v2/incidents/missing/resolution', options: json({}), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.operations, expected: 404 },
+  // the runtime's task calls, as /api/tasks: the engine refuses whom the task is not offered to, and anyone naming another assignee
+  camunda8CompleteUserTask: {
+    method: 'POST', path: () => `/v2/user-tasks/${taskIds[2]}/completion`, options: json({ variables: { approved: true } }),
+    wrong: [TOKENS.vp, TOKENS.erp, TOKENS.designer], right: TOKENS.director, expected: 204,
+  },
+  camunda8AssignUserTask: {
+    method: 'POST', path: () => `/v2/user-tasks/${taskIds[3]}/assignment`, options: json({ assignee: 'dirk' }),
+    wrong: [TOKENS.vp, TOKENS.erp, TOKENS.designer, TOKENS.operations], right: TOKENS.director, expected: 204,
+  },
+  // after camunda8AssignUserTask: only its holder (or operations) gives it back
+  camunda8UnassignUserTask: { method: 'DELETE', path: () => `/v2/user-tasks/${taskIds[3]}/assignee`, wrong: [TOKENS.vp, TOKENS.designer], right: TOKENS.director, expected: 204 },
+  camunda8SearchUserTasks: { method: 'POST', path: () => '/v2/user-tasks/search', options: json({ filter: { state: 'CREATED' } }), wrong: [], right: TOKENS.nobody, expected: 200 },
   camunda8CompleteJob: { method: 'POST', path: () => '/v2/jobs/missing/completion', options: json({ variables: {} }), wrong: [TOKENS.designer, TOKENS.procurement], right: TOKENS.erp, expected: 404 },
   camunda8FailJob: { method: 'POST', path: () => '/v2/jobs/missing/failure', options: json({ retries: 1, errorMessage: 'down' }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   // retries are the operator's: the worker's token is refused too (by the handler); the operator reaches the engine's 404
@@ -156,6 +168,7 @@ beforeAll(async () => {
   const second = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-3' });
   const third = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-4' });
   const fourth = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-5' });
+  const fifth = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-7' });
   // each operation gets resources of its own, so the order of the tests does not matter
   instanceId = second.body.id;
   const failing = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-6' });
@@ -163,7 +176,7 @@ beforeAll(async () => {
   const failingJob = failing.body.waiting.find((w) => w.type === 'job')!.jobId;
   expect((await api.post(`/api/jobs/${failingJob}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 })).status).toBe(200);
   incidentId = (await api.get<{ items: IncidentView[] }>('/api/incidents?businessKey=SO-6', TOKENS.nobody)).body.items[0].id;
-  for (const order of [first, third, fourth]) {
+  for (const order of [first, third, fourth, fifth]) {
     taskIds.push(order.body.waiting.find((w) => w.type === 'task')!.taskId!);
     jobIds.push(order.body.waiting.find((w) => w.type === 'job')!.jobId!);
   }

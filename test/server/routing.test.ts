@@ -53,6 +53,12 @@ describe('routeKeyOf', () => {
       expect(routeKeyOf('POST', `/v2/jobs/inst-1:Job_1/${action}`, orderOf)).toBe('order:SO-7');
     }
     expect(routeKeyOf('POST', '/v2/jobs/inst-2:Job_1/completion', orderOf)).toBe('instance:inst-2');
+    // a user task's key is its task id: completion, assignment and unassignment go to the order's worker, as /api/tasks/{id}/… do
+    for (const [method, action] of [['POST', 'completion'], ['POST', 'assignment'], ['DELETE', 'assignee']]) {
+      expect(routeKeyOf(method, `/v2/user-tasks/${encodeURIComponent('inst-1:Task_1')}/${action}`, orderOf)).toBe('order:SO-7');
+    }
+    expect(routeKeyOf('POST', '/v2/user-tasks/inst-2:Task_1/completion', orderOf)).toBe('instance:inst-2');
+    expect(routeKeyOf('POST', '/v2/user-tasks/search', orderOf, Buffer.from('{"filter":{}}'))).toBeUndefined();
     expect(routeKeyOf('POST', '/engine-rest/message', orderOf, Buffer.from('{"messageName":"PaymentReceived","businessKey":"SO-5"}'))).toBe('order:SO-5');
     expect(routeKeyOf('POST', '/v2/messages/publication', orderOf, Buffer.from('{"name":"PaymentReceived","correlationKey":"SO-6"}'))).toBe('order:SO-6');
     expect(routeKeyOf('POST', '/v2/process-instances', orderOf, Buffer.from('{"processDefinitionId":"review","businessId":"CR-1"}'))).toBe('order:CR-1');
