@@ -41,7 +41,7 @@ const DEFAULT_LIMIT = 100;
 const SCAN_BATCH = 200;
 
 /** Why an assignment to someone else is refused: in Stratum a person claims a task for themselves. */
-export const ASSIGN_OTHER_REASON = 'assign-to-other';
+const ASSIGN_OTHER_REASON = 'assign-to-other';
 
 export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
   return {
