@@ -784,6 +784,12 @@ const fourEyes: Row[] = (['camunda7', 'camunda8'] as const).map((route) => ({
     const refused = await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, ADMIN, {});
     expectRefused(refused, 403, new RegExp(`four eyes: root started order ${businessKey}`));
     expect(refusalMembers(refused)).toMatchObject({ reason: 'four-eyes-starter' });
+    // and on the task route of the same family, where there is one (Camunda 8's; Camunda 7's task routes are not served)
+    if (route === 'camunda8') {
+      const refusedOnV2 = await api.post(`/v2/user-tasks/${encodeURIComponent(review.id)}/completion`, ADMIN, {});
+      expectRefused(refusedOnV2, 403, new RegExp(`four eyes: root started order ${businessKey}`));
+      expect(refusalMembers(refusedOnV2)).toMatchObject({ reason: 'four-eyes-starter' });
+    }
     expect((await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, TOKENS.director, {})).status).toBe(200);
   },
 }));
@@ -1009,6 +1015,8 @@ const oddTypes: Row[] = [
       for (const approved of ['true', 1, null, [true], { value: true }]) {
         const response = await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved } });
         expectRefused(response, 422, undefined, JSON.stringify(approved));
+        // Camunda 8's completion: the same schema refuses it, with Camunda's 400
+        expectRefused(await api.post(`/v2/user-tasks/${encodeURIComponent(task.id)}/completion`, TOKENS.vp, { variables: { approved } }), 400, undefined, JSON.stringify(approved));
       }
       expect(await openGroups(orderNo)).toEqual(['vice-president']);
       expect(await events(orderNo, 'task.completed')).toEqual([]);
