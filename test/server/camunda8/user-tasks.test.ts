@@ -168,6 +168,8 @@ describe('POST /v2/user-tasks/search', () => {
     const second = (await search(TOKENS.director, { page: { limit: 1, after: first.page.endCursor } })).body;
     expect(second.items).toHaveLength(1);
     expect(second.items[0].userTaskKey).not.toBe(first.items[0].userTaskKey);
+    // by offset, the same second task
+    expect((await search(TOKENS.director, { page: { from: 1, limit: 1 } })).body.items.map((item) => item.userTaskKey)).toEqual([second.items[0].userTaskKey]);
     expect((await search(TOKENS.director, { filter: { priority: 50 } })).status).toBe(400);
     expect((await search(TOKENS.director, { page: { from: 1, after: first.page.endCursor } })).status).toBe(400);
     expect((await search(TOKENS.director, { page: { after: 'bm90LWEtY3Vyc29y' } })).status).toBe(400);
