@@ -301,22 +301,25 @@ export const Camunda8IncidentResult: JsonSchema = {
   },
 };
 
-export const Camunda8IncidentSearchQueryResult: JsonSchema = {
+/** A search's answer as Camunda 8 pages it: `items` of `itemSchema`, counted up to the end of the page. */
+const searchQueryResult = (itemSchema: string, cursorWords: string): JsonSchema => ({
   type: 'object',
   required: ['items', 'page'],
   properties: {
-    items: { type: 'array', items: ref('Camunda8IncidentResult') },
+    items: { type: 'array', items: ref(itemSchema) },
     page: {
       type: 'object',
       required: ['totalItems', 'hasMoreTotalItems'],
       properties: {
         totalItems: { type: 'integer', description: 'The matches up to the end of this page (those skipped by `from` included), plus one when more follow (`hasMoreTotalItems`); Stratum does not count further.' },
         hasMoreTotalItems: { type: 'boolean', description: 'More match after this page: fetch them with `after: endCursor`.' },
-        endCursor: { type: 'string', description: 'Only when more follow: pass it as `page.after` (opaque base64 text).' },
+        endCursor: { type: 'string', description: `Only when more follow: pass it as \`page.after\`${cursorWords}.` },
       },
     },
   },
-};
+});
+
+export const Camunda8IncidentSearchQueryResult: JsonSchema = searchQueryResult('Camunda8IncidentResult', ' (opaque base64 text)');
 
 export const Camunda8IncidentResolutionRequest: JsonSchema = {
   type: 'object',
@@ -421,19 +424,4 @@ export const Camunda8UserTaskResult: JsonSchema = {
   },
 };
 
-export const Camunda8UserTaskSearchQueryResult: JsonSchema = {
-  type: 'object',
-  required: ['items', 'page'],
-  properties: {
-    items: { type: 'array', items: ref('Camunda8UserTaskResult') },
-    page: {
-      type: 'object',
-      required: ['totalItems', 'hasMoreTotalItems'],
-      properties: {
-        totalItems: { type: 'integer', description: 'The matches up to the end of this page (those skipped by `from` included), plus one when more follow (`hasMoreTotalItems`); Stratum does not count further.' },
-        hasMoreTotalItems: { type: 'boolean', description: 'More match after this page: fetch them with `after: endCursor`.' },
-        endCursor: { type: 'string', description: 'Only when more follow: pass it as `page.after`.' },
-      },
-    },
-  },
-};
+export const Camunda8UserTaskSearchQueryResult: JsonSchema = searchQueryResult('Camunda8UserTaskResult', '');
