@@ -120,7 +120,9 @@ describePostgres('a PostgreSQL connection that ends under a request', () => {
   it('answers /healthz 200 again once the pool replaced the connections PostgreSQL ended', async () => {
     expect((await server.api.get('/api/instances?businessKey=SO-LOST-1', TOKENS.erp)).status).toBe(200);
     expect(await terminateServerConnections()).toBeGreaterThan(0);
-    const health = await server.api.get('/healthz', TOKENS.erp);
-    expect(health.status).toBe(200);
+    // an idle connection whose end the pool has not heard of yet may fail the first probe: 503, never a 500 or a crash
+    const first = await server.api.get('/healthz', TOKENS.erp);
+    expect([200, 503]).toContain(first.status);
+    await expect.poll(async () => (await server.api.get('/healthz', TOKENS.erp)).status, { timeout: 10_000 }).toBe(200);
   });
 });
