@@ -50,7 +50,7 @@ export async function fourEyesOnTasks(tx: StoreTx, tasks: TaskView[], actor: str
     // the multi-instance iterations around the task, from the order's instances read above (their state only where one may be)
     const wait = { instanceId: task.instanceId, elementId: task.elementId, executionId: task.id.slice(task.instanceId.length + 1) };
     const enclosing = model.separatedTasks.includes(task.elementId) ? await enclosingIterationsOf(wait, instanceOf, modelOf) : [];
-    const refusal = await refusalOf(task, instance, model, enclosing, orders.get(key) ?? [], entriesOf.get(key) ?? [], actor, definitionOf);
+    const refusal = await refusalOf(task, wait.executionId, instance, model, enclosing, orders.get(key) ?? [], entriesOf.get(key) ?? [], actor, definitionOf);
     if (refusal) marked.set(task.id, refusal);
   }
   return marked;
@@ -60,10 +60,10 @@ export async function fourEyesOnTasks(tx: StoreTx, tasks: TaskView[], actor: str
 
 /** Four eyes on `task` for `actor`, judged as the runtime judges it (separatedTaskVerdict, then distinctDeciderVerdict). */
 async function refusalOf(
-  task: TaskView, instance: InstanceRow, model: ProcessModel, enclosing: EnclosingIteration[], order: InstanceRow[], entries: HistoryRow[],
-  actor: string, definitionOf: DefinitionOf,
+  task: TaskView, executionId: string, instance: InstanceRow, model: ProcessModel, enclosing: EnclosingIteration[], order: InstanceRow[],
+  entries: HistoryRow[], actor: string, definitionOf: DefinitionOf,
 ): Promise<TaskFourEyes | undefined> {
-  const body = model.elements.get(task.elementId)?.multiInstance ? multiInstanceBodyOf(task.id.slice(task.instanceId.length + 1)) : undefined;
+  const body = model.elements.get(task.elementId)?.multiInstance ? multiInstanceBodyOf(executionId) : undefined;
   const separated: SeparatedTask = {
     id: task.id, elementId: task.elementId, name: task.name ?? task.elementId,
     ...(body !== undefined && { multiInstanceBody: body }), ...(enclosing.length > 0 && { enclosing }),
