@@ -10,6 +10,7 @@ import { cancelTree } from './cancel-tree.js';
 import { recordingRefusal, recordRefusedAtInstance } from './refused-attempts.js';
 import { callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
+import { lockOrderOf } from './wait-locks.js';
 
 /** The word a refused cancel of an instance that has ended is kept under (its 409 names none). */
 const INSTANCE_ENDED = 'instance-ended';
@@ -18,6 +19,13 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
   const caller = callerOf(actor);
   await recordingRefusal<void, { error: StratumError; reason: string }>((attempt) => steps.step('cancel', async (tx, moving) => {
     const refuse = (error: StratumError, reason: string) => (attempt.current = { error, reason }).error;
+    // The order's lock before any of its rows, as an incident retry and a task's decision take it: the cancel locks
+    // its tree from the top down, the retry of a called instance's incident from the bottom up, and the two deadlocked
+    // (PostgreSQL then chose which to abort, so a retry asked during a cancel could still win). An instance's
+    // business key and root never change, so the unlocked read names the right order.
+    const unlocked = await tx.getInstance(instanceId);
+    if (!unlocked) throw notFound(`no instance ${instanceId}`);
+    await lockOrderOf(tx, unlocked);
     const instance = await tx.getInstance(instanceId, { lock: true });
     if (!instance) throw notFound(`no instance ${instanceId}`);
     moving(instance);

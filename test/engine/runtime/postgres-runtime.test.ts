@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { LostRaceEvent } from '../../../engine/api.js';
 import { openStratum, type Stratum } from '../../../engine/index.js';
 import { KEPT_PER_PERSON } from '../../../engine/runtime/refused-attempts.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
@@ -518,8 +519,13 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
       const store = slowAfter(secondStore, 'getInstance', 300, () => { retry = first.runtime.retryIncident(incident.id, {}, operator).then(() => 'retried', (error: unknown) => error); },
         (id, options) => options?.lock === true && id === instance.id);
       const slow = await openStratum({ store, clock });
+      // The two take the order's lock first: neither waits for a row the other holds, so PostgreSQL aborts neither
+      // for a deadlock (it used to, the retry locking the called instance before its callers, and chose either).
+      const lostRaces: LostRaceEvent[] = [];
+      for (const stratum of [first, slow]) stratum.events.on('lost-race', (event: LostRaceEvent) => lostRaces.push(event));
       await slow.runtime.cancel(instance.id, operator, { reason: 'customer withdrew' });
       expect(await retry, `round ${round}`).toMatchObject({ code: 'conflict', details: { problem: 'incident-resolved' } });
+      expect(lostRaces, `round ${round}`).toEqual([]);
       const view = (await first.runtime.getInstance(instance.id))!;
       expect(view.status, `round ${round}`).toBe('cancelled');
       expect(view.waiting, `round ${round}`).toEqual([]);
