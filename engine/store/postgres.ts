@@ -231,13 +231,9 @@ export class PostgresStore implements Store {
 
   private async inTransaction<T>(pool: pg.Pool, begin: string, writable: boolean, work: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.assertOpen();
-    const client = await pool.connect().catch((error: Error) => {
-      throw new StoreUnavailableError(error);
-    });
-    const watch = watchCheckedOut(client);
+    const { client, watch } = await begun(pool, begin);
     let broken: Error | undefined;
     try {
-      await client.query(begin);
       const tx = new PostgresTx(client, writable);
       try {
         const result = await work(tx);
@@ -267,6 +263,32 @@ export class PostgresStore implements Store {
   }
 }
 
+/**
+ * A pooled connection with transaction `begin` under way. A connection PostgreSQL ended while it sat idle in the
+ * pool (pg_terminate_backend, a failover, a restart) is handed out until the pool hears of its end; its BEGIN then
+ * fails with nothing of the transaction sent, so the next connection is asked for, at most `BEGIN_ATTEMPTS` times:
+ * the first request after the loss is served, where it was answered 503. A step is never run twice here: only BEGIN.
+ */
+async function begun(pool: pg.Pool, begin: string): Promise<{ client: pg.PoolClient; watch: ReturnType<typeof watchCheckedOut> }> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect().catch((error: Error) => {
+      throw new StoreUnavailableError(error);
+    });
+    const watch = watchCheckedOut(client);
+    try {
+      await client.query(begin);
+      return { client, watch };
+    } catch (error) {
+      const lost = watch.stop() ?? (isConnectionError(error) ? (error as Error) : undefined);
+      client.release(lost ?? (error as Error));
+      if (lost && attempt < BEGIN_ATTEMPTS) continue;
+      throw lost ? new StoreUnavailableError(lost) : error;
+    }
+  }
+}
+
+/** Connections tried for one transaction's BEGIN: the pool hears of its other ended idle connections meanwhile. */
+const BEGIN_ATTEMPTS = 3;
 const DEFAULT_POSTGRES_READ_POOL = 4;
 /** How long a job watch waits before it opens its ended LISTEN connection again, doubled per failure up to the most. */
 const FIRST_LISTEN_RETRY_MS = 1000;

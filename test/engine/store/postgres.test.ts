@@ -1,6 +1,7 @@
 // Runs the store contract against PostgreSQL. Each store gets a fresh schema
 // (tables resolved through search_path); all of them are dropped afterwards.
 // Unreachable PostgreSQL skips these tests, unless STRATUM_REQUIRE_POSTGRES=1.
+import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { databaseUrl, freshSchema, inSchema, postgresAdmin as admin, postgresRequired, postgresUnreachable } from '../../support/postgres.js';
@@ -446,6 +447,20 @@ if (unreachable) {
       });
     });
 
+    it('serves the first read and the first transaction after PostgreSQL ended its idle connections, before the pool heard of their end', async () => {
+      await withLosableStore(async (store, _terminate, terminateAtOnce) => {
+        // two idle connections in each pool
+        await Promise.all([1, 2].map(() => store.read((tx) => tx.getInstance('none'))));
+        await Promise.all([1, 2].map((n) => store.transaction((tx) => tx.insertInstance(instanceRow(`before-${n}`)))));
+        terminateAtOnce();
+        // the pool hands out a connection whose end it has not heard of: its BEGIN fails, and a fresh one serves
+        expect(await store.read((tx) => tx.getInstance('before-1'))).toMatchObject({ id: 'before-1' });
+        terminateAtOnce();
+        await store.transaction((tx) => tx.insertInstance(instanceRow('after')));
+        expect(await store.read((tx) => tx.getInstance('after'))).toMatchObject({ id: 'after' });
+      });
+    });
+
     it('opens its job notification connection again when PostgreSQL ends it, says announcements may be missed, and hears the next job', async () => {
       await withLosableStore(async (store, terminate) => {
         await store.transaction((tx) => tx.insertInstance(instanceRow('i1')));
@@ -485,19 +500,30 @@ async function withTwoServerProcesses(work: (one: PostgresStore, two: PostgresSt
  * A migrated store on a fresh schema whose connections carry an application name of their own, and `terminate`,
  * which ends every one of them from outside as an administrator (or a PostgreSQL failover) would.
  */
-async function withLosableStore(work: (store: PostgresStore & { schemaForTest: string }, terminate: () => Promise<void>) => Promise<void>): Promise<void> {
+async function withLosableStore(
+  work: (store: PostgresStore & { schemaForTest: string }, terminate: () => Promise<void>, terminateAtOnce: () => void) => Promise<void>,
+): Promise<void> {
   const schema = await freshSchema();
   const applicationName = `stratum_lost_${schema}`.slice(0, 63);
   const store = Object.assign(new PostgresStore({ ...inSchema(schema), application_name: applicationName }), { schemaForTest: schema });
+  const ending = 'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = $1';
   const terminate = async () => {
-    const { rows } = await admin.query<{ ended: boolean }>(
-      'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+    const { rows } = await admin.query<{ ended: boolean }>(ending, [applicationName]);
     expect(rows.length).toBeGreaterThan(0);
+  };
+  // from another process while this one's event loop waits for it: the store's pools cannot hear of the ends before
+  // the store's next query, as a pool on a busy server does not
+  const terminateAtOnce = () => {
+    const script = `const pg = require('pg'); const client = new pg.Client(${JSON.stringify(databaseUrl)});
+      client.connect().then(() => client.query(${JSON.stringify(ending)}, [${JSON.stringify(applicationName)}]))
+        .then(({ rows }) => { process.stdout.write(String(rows.length)); return client.end(); })`;
+    const ended = Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    expect(ended).toBeGreaterThan(0);
   };
   try {
     await store.migrate();
     await store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)));
-    await work(store, terminate);
+    await work(store, terminate, terminateAtOnce);
   } finally {
     await store.close();
   }
