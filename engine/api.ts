@@ -640,6 +640,10 @@ export interface TaskQuery {
   unclaimedOrClaimedBy?: string;
   businessKey?: string;
   instanceId?: string;
+  /** Only tasks of this BPMN element (a user task's id: Camunda's taskDefinitionKey, elementId). */
+  elementId?: string;
+  /** Only tasks whose own instance runs this process (TaskView.processKey, not the order's root process). */
+  processKey?: string;
   /** Only tasks a failed instance holds (true) or only those that can be completed now (false): TaskView.held. */
   held?: boolean;
   /** At most this many tasks, oldest first. */

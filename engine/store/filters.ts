@@ -49,6 +49,7 @@ export function instanceSelect(filter: InstanceFilter, placeholder: Placeholder,
 
 /** The tables of a dialect (PostgreSQL prefixes them with `stratum_`). */
 export interface WaitTables {
+  instances: string;
   waits: string;
   groups: string;
   users: string;
@@ -99,6 +100,11 @@ export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables:
   where.equal('w.root_id', filter.rootId);
   where.oneOf('w.root_id', filter.rootIds);
   where.equal('w.business_key', filter.businessKey);
+  where.equal('w.element_id', filter.elementId);
+  // the process of the wait's own instance (a called one's, not the order's root's): its row by primary key
+  if (filter.processKey !== undefined) {
+    where.add(`EXISTS (SELECT 1 FROM ${tables.instances} pi WHERE pi.id = w.instance_id AND pi.process_key = ${where.parameter(filter.processKey)})`);
+  }
   // the tasks a person holds: claimed by them, or assigned to them by the process (migration 12's index)
   where.equal('COALESCE(w.claimed_by, w.assignee)', filter.assignee);
   if (filter.unclaimedOrClaimedBy !== undefined) {

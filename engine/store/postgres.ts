@@ -319,7 +319,7 @@ const REASON_KIND = "reason->>'kind'";
 const decisions = decisionCodec<PostgresColumns>({ readTime: (date) => date.toISOString() });
 const DECISION_WRITES = numberedAll(decisionWrites('stratum_'));
 export const numberedPlaceholder: Placeholder = (position) => `$${position}`;
-export const WAIT_TABLES = { waits: 'stratum_waits', groups: 'stratum_wait_groups', users: 'stratum_wait_users' };
+export const WAIT_TABLES = { instances: 'stratum_instances', waits: 'stratum_waits', groups: 'stratum_wait_groups', users: 'stratum_wait_users' };
 
 /**
  * Locks the oldest fetchable jobs of a type (StoreTx.lockJobs), skipping rows another transaction claims: the

@@ -377,7 +377,7 @@ const REASON_KIND = "json_extract(reason, '$.kind')";
 const decisions = decisionCodec<SqliteColumns>({ readTime: (text) => text });
 const DECISION_WRITES = decisionWrites('');
 export const anonymous: Placeholder = () => '?';
-export const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups', users: 'wait_users' };
+export const WAIT_TABLES = { instances: 'instances', waits: 'waits', groups: 'wait_groups', users: 'wait_users' };
 
 /**
  * Locks the oldest fetchable jobs of a type (StoreTx.lockJobs): the conditions say what a worker may not be

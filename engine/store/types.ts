@@ -451,6 +451,10 @@ export interface WaitFilter {
   assignee?: string;
   /** Only tasks nobody claimed, or this user did (a claimed task leaves the other candidates' lists). */
   unclaimedOrClaimedBy?: string;
+  /** Only waits at this BPMN element. */
+  elementId?: string;
+  /** Only waits whose own instance runs this process (its `process_key`). */
+  processKey?: string;
   messageName?: string;
   correlationKey?: string;
   /** Only waits a failed instance (their own or a caller) holds (true), or only the others (false): caller-chain.ts. */

@@ -3,10 +3,11 @@
 // so every control holds as there: candidate groups and users, a claim by someone else, four eyes, undeclared or
 // protected variables, a rejection without its comment; the runtime keeps its refusals as `task.refused` with
 // `via: "camunda8"`. A user task's key is Stratum's task id, as a job's key is the job's id.
-import type { PageAfter, Runtime, TaskView } from '../../engine/api.js';
+import type { PageAfter, Runtime, TaskQuery, TaskView } from '../../engine/api.js';
 import { StratumError } from '../../engine/errors.js';
 import { decodeCursor, nextCursor } from '../../engine/store/page-cursor.js';
 import { GROUPS } from '../auth/authenticate.js';
+import type { User } from '../auth/users.js';
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
 import { tasksOfGroups } from '../routes/tasks.js';
@@ -37,8 +38,6 @@ interface SearchBody {
 
 /** Camunda's default page size for searches. */
 const DEFAULT_LIMIT = 100;
-/** Rows read per look while a filter the store does not take (elementId, processDefinitionId, userTaskKey) thins a page. */
-const SCAN_BATCH = 200;
 
 /** Why an assignment to someone else is refused: in Stratum a person claims a task for themselves. */
 const ASSIGN_OTHER_REASON = 'assign-to-other';
@@ -78,26 +77,18 @@ export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
       const offset = page.from ?? 0;
       // Stratum lists open tasks only: CREATED; a task in any other state is not listed (nor kept as a task)
       if (filter.state !== undefined && filter.state !== 'CREATED') return ok({ items: [], page: { totalItems: 0, hasMoreTotalItems: false } });
-      const wanted = (task: TaskView) =>
-        (filter.elementId === undefined || task.elementId === filter.elementId) &&
-        (filter.processDefinitionId === undefined || task.processKey === filter.processDefinitionId) &&
-        (filter.userTaskKey === undefined || task.id === filter.userTaskKey) &&
-        (filter.assignee === undefined || (task.claimedBy ?? task.assignee) === filter.assignee);
-      // the caller's own list, as GET /api/tasks?mine=true: offered to their groups or to them by name, or held by them
-      const found: TaskView[] = [];
-      let after = page.after === undefined ? undefined : cursorStart(page.after);
-      for (;;) {
-        const rows = await tasksOfGroups(runtime, {
-          ...(filter.candidateGroup !== undefined && { candidateGroup: filter.candidateGroup }),
-          ...(filter.processInstanceKey !== undefined && { instanceId: filter.processInstanceKey }),
-          limit: SCAN_BATCH,
-          ...(after && { after }),
-        }, user!);
-        found.push(...rows.filter(wanted));
-        if (found.length > offset + limit || rows.length < SCAN_BATCH) break;
-        const last = rows[rows.length - 1];
-        after = { createdAt: last.createdAt, id: last.id };
-      }
+      // the caller's own list, as GET /api/tasks?mine=true: offered to their groups or to them by name, or held by
+      // them; every filter narrows the store's queries, and one more row than the page says whether more follow
+      const query: TaskQuery = {
+        ...(filter.candidateGroup !== undefined && { candidateGroup: filter.candidateGroup }),
+        ...(filter.processInstanceKey !== undefined && { instanceId: filter.processInstanceKey }),
+        ...(filter.processDefinitionId !== undefined && { processKey: filter.processDefinitionId }),
+        ...(filter.elementId !== undefined && { elementId: filter.elementId }),
+        ...(filter.assignee !== undefined && { assignee: filter.assignee }),
+        limit: offset + limit + 1,
+        ...(page.after !== undefined && { after: cursorStart(page.after) }),
+      };
+      const found = filter.userTaskKey === undefined ? await tasksOfGroups(runtime, query, user!) : await oneTask(runtime, filter.userTaskKey, query, user!);
       const items = found.slice(offset, offset + limit);
       const next = nextCursor(found.slice(offset), limit);
       return {
@@ -116,6 +107,15 @@ export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
 }
 
 // helpers
+
+/** The task `userTaskKey` when it is open, in the caller's list and matches `query`: their list of its instance. */
+async function oneTask(runtime: Runtime, userTaskKey: string, query: TaskQuery, user: User): Promise<TaskView[]> {
+  const task = await runtime.getTask(userTaskKey);
+  if (!task || (query.instanceId !== undefined && query.instanceId !== task.instanceId)) return [];
+  const { limit: _all, ...scope } = query;
+  const ofItsInstance = await tasksOfGroups(runtime, { ...scope, instanceId: task.instanceId }, user);
+  return ofItsInstance.filter((each) => each.id === task.id);
+}
 
 /** Where `page.after` (an endCursor: Stratum's opaque page cursor, as GET /api/tasks hands it out) says to go on. */
 function cursorStart(after: string): PageAfter {

@@ -73,6 +73,7 @@ export function taskHandlers(runtime: Runtime): Handlers {
  * `mine=true`: the tasks of any of the caller's groups (within `candidateGroup` when
  * given) or offered to them by name that nobody else claimed, and those they hold. Each query's page is in keyset
  * order, so merging them and keeping the first `limit` rows is the same page one query over all of them would give.
+ * The other filters (`assignee`, `elementId`, `processKey` …) narrow each query in the store.
  */
 export async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: User): Promise<TaskView[]> {
   const groups = page.candidateGroup ? user.groups.filter((group) => group === page.candidateGroup) : user.groups;
@@ -83,8 +84,12 @@ export async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: Use
   if (!page.candidateGroup) {
     // and those offered to the caller by name (Camunda's candidateUsers) that nobody else claimed
     for (const task of await runtime.findTasks({ ...page, candidateUser: user.name, unclaimedOrClaimedBy: user.name })) byId.set(task.id, task);
-    // and those assigned to the caller by name (Camunda's assignee) or claimed by them
-    for (const task of await runtime.findTasks({ ...page, assignee: user.name })) byId.set(task.id, task);
+    // and those assigned to the caller by name (Camunda's assignee) or claimed by them; none of them is held by
+    // someone else, so an `assignee` filter naming another person finds none here (it replaced the filter, and the
+    // caller's own held tasks answered a list of another's)
+    if (page.assignee === undefined || page.assignee === user.name) {
+      for (const task of await runtime.findTasks({ ...page, assignee: user.name })) byId.set(task.id, task);
+    }
   }
   return [...byId.values()]
     .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id))

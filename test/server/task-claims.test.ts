@@ -75,6 +75,17 @@ describe('POST /api/tasks/{id}/claim', () => {
     expect(group.find((one) => one.id === task.id)?.claimedBy).toBe('dirk');
   });
 
+  it('leaves the claimant\'s task out of their own list filtered by another assignee (mine=true&assignee=dana)', async () => {
+    const task = await directorTask();
+    expect((await claim(task, TOKENS.director)).status).toBe(200);
+    const held = async (token: string, assignee: string) =>
+      (await api.get<TaskView[]>(`/api/tasks?mine=true&assignee=${assignee}&businessKey=${task.businessKey}`, token)).body.map((one) => one.id);
+    expect(await held(TOKENS.director, 'dirk')).toEqual([task.id]);
+    expect(await held(TOKENS.director, 'me')).toEqual([task.id]);
+    expect(await held(TOKENS.director, 'dana')).toEqual([]);
+    expect(await held(DANA, 'dirk')).toEqual([]);
+  });
+
   it('is a no-op for the one who holds it already', async () => {
     const task = await directorTask();
     const first = await claim(task, TOKENS.director);

@@ -717,6 +717,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ kind: 'timer' })).toEqual([]);
       });
 
+      it('finds tasks by element and by the process of their own instance, with the other filters and in keyset pages', async () => {
+        await store.transaction((tx) => tx.insertVersion(versionRow('credit-order-approval', 1)));
+        await seed(
+          store,
+          instanceRow('order', { businessKey: 'SO-1' }),
+          instanceRow('approval', { processKey: 'credit-order-approval', businessKey: 'SO-1', parentId: 'order', rootId: 'order' }),
+          instanceRow('other-approval', { processKey: 'credit-order-approval', businessKey: 'SO-2' }),
+        );
+        await store.transaction(async (tx) => {
+          await tx.replaceWaits('order', [waitRow('entry', 'order', { businessKey: 'SO-1', elementId: 'Approve', candidateGroups: ['vp'], createdAt: at(1) })]);
+          await tx.replaceWaits('approval', [
+            waitRow('director', 'approval', { rootId: 'order', businessKey: 'SO-1', elementId: 'Approve', candidateGroups: ['sd'], createdAt: at(2) }),
+            waitRow('review', 'approval', { rootId: 'order', businessKey: 'SO-1', elementId: 'Review', candidateGroups: ['vp'], createdAt: at(3) }),
+          ]);
+          await tx.replaceWaits('other-approval', [
+            waitRow('director-2', 'other-approval', { businessKey: 'SO-2', elementId: 'Approve', candidateGroups: ['sd'], createdAt: at(4) }),
+            waitRow('pay-2', 'other-approval', { kind: 'message', businessKey: 'SO-2', elementId: 'Approve', messageName: 'PaymentReceived', createdAt: at(5) }),
+          ]);
+        });
+        const find = (filter: Parameters<StoreTx['findWaits']>[0]) => store.read(async (tx) => ids(await tx.findWaits(filter)));
+        expect(await find({ kind: 'task', elementId: 'Approve' })).toEqual(['entry', 'director', 'director-2']);
+        expect(await find({ elementId: 'Approve' })).toEqual(['entry', 'director', 'director-2', 'pay-2']);
+        expect(await find({ kind: 'task', processKey: 'credit-order-approval' })).toEqual(['director', 'review', 'director-2']);
+        expect(await find({ kind: 'task', processKey: 'order-to-cash' })).toEqual(['entry']);
+        expect(await find({ kind: 'task', processKey: 'credit-order-approval', elementId: 'Approve' })).toEqual(['director', 'director-2']);
+        expect(await find({ kind: 'task', processKey: 'credit-order-approval', elementId: 'Approve', businessKey: 'SO-2' })).toEqual(['director-2']);
+        expect(await find({ kind: 'task', processKey: 'credit-order-approval', candidateGroup: 'vp' })).toEqual(['review']);
+        expect(await find({ kind: 'task', elementId: 'Approve', candidateGroup: 'sd', limit: 1 })).toEqual(['director']);
+        expect(await find({ kind: 'task', elementId: 'Approve', candidateGroup: 'sd', after: { id: 'director', createdAt: at(2) } })).toEqual(['director-2']);
+        expect(await find({ kind: 'task', processKey: 'credit-order-approval', instanceId: 'approval', after: { id: 'director', createdAt: at(2) } })).toEqual(['review']);
+        expect(await find({ kind: 'task', elementId: 'approve' })).toEqual([]);
+        expect(await find({ kind: 'task', processKey: 'no-such-process' })).toEqual([]);
+      });
+
       it('pages waits oldest first by keyset, with or without a candidate group', async () => {
         await seed(store, instanceRow('i1'), instanceRow('i2'));
         const task = (id: string, instanceId: string, seconds: number, groups: string[]) =>
