@@ -29,6 +29,7 @@ import { camunda7Handlers } from './camunda7/external-tasks.js';
 import { camunda7IncidentHandlers } from './camunda7/incidents.js';
 import { camunda7MessageHandlers } from './camunda7/messages.js';
 import { camunda7ProcessInstanceHandlers } from './camunda7/process-instances.js';
+import { camunda7UserTaskHandlers } from './camunda7/user-tasks.js';
 import { camunda8IncidentHandlers } from './camunda8/incidents.js';
 import { camunda8UserTaskHandlers } from './camunda8/user-tasks.js';
 import { camunda8Handlers } from './camunda8/jobs.js';
@@ -140,6 +141,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...camunda7IncidentHandlers(stratum.runtime),
     ...camunda7MessageHandlers(stratum.runtime),
     ...camunda7ProcessInstanceHandlers(stratum.runtime),
+    ...camunda7UserTaskHandlers(stratum.runtime),
     ...camunda8Handlers(stratum.runtime, stratum.workers),
     ...camunda8IncidentHandlers(stratum.runtime),
     ...camunda8UserTaskHandlers(stratum.runtime),

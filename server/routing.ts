@@ -145,13 +145,13 @@ function bodyKeyField(method: string, segments: readonly string[], path: string)
 }
 
 /**
- * The task or job a path names: /api/tasks/{id}/…, /api/jobs/{id}/…,
- * /engine-rest/external-task/{id}/… (Camunda 7), /v2/jobs/{jobKey}/… and /v2/user-tasks/{userTaskKey}/… (Camunda 8).
+ * The task or job a path names: /api/tasks/{id}/…, /api/jobs/{id}/…, /engine-rest/external-task/{id}/… and
+ * /engine-rest/task/{id}/… (Camunda 7), /v2/jobs/{jobKey}/… and /v2/user-tasks/{userTaskKey}/… (Camunda 8).
  */
 function waitIdSegment(segments: readonly string[]): string | undefined {
   const [, root, resource, id] = segments;
   if (root === 'api' && (resource === 'tasks' || resource === 'jobs')) return id;
-  if (root === 'engine-rest' && resource === 'external-task') return id;
+  if (root === 'engine-rest' && (resource === 'external-task' || resource === 'task')) return id;
   if (root === 'v2' && (resource === 'jobs' || resource === 'user-tasks')) return id;
   return undefined;
 }

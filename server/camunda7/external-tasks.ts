@@ -2,14 +2,13 @@
 // jobs, so Camunda 7 workers connect unchanged (its messages: messages.ts).
 // Every call goes through the same runtime steps as Stratum's own routes:
 // declared outputs, protected order fields, the authenticated user in the history.
-import type { Request } from 'express';
 import type { JobView, Runtime, Workers } from '../../engine/api.js';
 import type { Handlers, Input } from '../http/handler.js';
 import { clientGone } from '../http/client-gone.js';
 import { GROUPS } from '../auth/authenticate.js';
 import { HttpProblem } from '../problem.js';
 import { camundaDate, camundaJson, noContent } from './answers.js';
-import { fromTypedVariables, toTypedVariables, type TypedValue } from './typed-variables.js';
+import { plainVariables, toTypedVariables, type TypedValue } from './typed-variables.js';
 
 interface FetchTopic {
   topicName: string;
@@ -131,21 +130,6 @@ function lockedExternalTask(job: JobView, workerId: string, withExtensionPropert
     businessKey: job.businessKey,
     extensionProperties: withExtensionProperties ? job.customHeaders : {},
   };
-}
-
-/**
- * The body's typed variables as plain values. A value its type refuses is refused before the runtime sees its name:
- * the body stays at hand as a body the schema refused does, so a refused value of an order field (`amount` as an
- * Integer that is no whole number) is kept in the order's history as the runtime keeps a well-typed one
- * (role-refusals.ts), not only answered 400.
- */
-function plainVariables(body: { variables?: Variables }, req: Request): Record<string, unknown> {
-  try {
-    return fromTypedVariables(body.variables);
-  } catch (error) {
-    if (req.res) req.res.locals.refusedBody = body;
-    throw error;
-  }
 }
 
 /** Stratum keeps no variables local to a job: a worker's local variables would be silently lost. */

@@ -14,6 +14,7 @@ import { HttpProblem } from '../problem.js';
 import { incidentRouteHints } from '../routing.js';
 import { MAX_INCIDENT_RESULTS } from '../schemas/camunda7.js';
 import { camundaDate, camundaJson, noContent } from './answers.js';
+import { definitionIds } from './definition-ids.js';
 
 type IncidentType = 'failedExternalTask' | 'failedJob';
 
@@ -164,22 +165,6 @@ async function incidentDtos(runtime: Runtime, incidents: IncidentView[]): Promis
     });
   }
   return dtos;
-}
-
-/** `key:version` of each incident's instance, as fetchAndLock names a process definition (one read per order). */
-async function definitionIds(runtime: Runtime, incidents: IncidentView[]): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  for (const businessKey of new Set(incidents.map((incident) => incident.businessKey))) {
-    if (businessKey === null) continue;
-    const { items } = await runtime.findInstances({ businessKey, limit: 200 });
-    for (const instance of items) ids.set(instance.id, `${instance.processKey}:${instance.version}`);
-  }
-  for (const incident of incidents) {
-    if (ids.has(incident.instanceId)) continue;
-    const instance = await runtime.getInstance(incident.instanceId);
-    if (instance) ids.set(instance.id, `${instance.processKey}:${instance.version}`);
-  }
-  return ids;
 }
 
 /** The open incident of a job: an external task's id is its job's, `<instance id>:…`. */

@@ -2,6 +2,7 @@
 // values and back. Type names are case-insensitive, as Camunda reads them
 // (its JavaScript client sends them in lower case). What Stratum cannot keep
 // (files, bytes, Java objects) is refused naming the variable.
+import type { Request } from 'express';
 import { scanJson } from '../http/duplicate-keys.js';
 import { unsafeParts } from '../../engine/variables/json-value-rules.js';
 import { HttpProblem } from '../problem.js';
@@ -19,6 +20,21 @@ export function fromTypedVariables(typed: Record<string, TypedValue> | undefined
   const plain: Record<string, unknown> = {};
   for (const [name, typedValue] of Object.entries(typed ?? {})) plain[name] = fromTyped(typedValue, `/${field}/${name}`);
   return plain;
+}
+
+/**
+ * A body's typed variables as plain values. A value its type refuses is refused before the runtime sees its name:
+ * the body stays at hand as a body the schema refused does, so a refused value of an order field (`amount` as an
+ * Integer that is no whole number) is kept in the order's history as the runtime keeps a well-typed one
+ * (role-refusals.ts), not only answered 400.
+ */
+export function plainVariables(body: { variables?: Record<string, TypedValue> } | undefined, req: Request): Record<string, unknown> {
+  try {
+    return fromTypedVariables(body?.variables);
+  } catch (error) {
+    if (req.res) req.res.locals.refusedBody = body;
+    throw error;
+  }
 }
 
 /** Plain values → Camunda 7 typed variables, as its REST API answers them. */

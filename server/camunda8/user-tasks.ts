@@ -10,7 +10,7 @@ import { GROUPS } from '../auth/authenticate.js';
 import type { User } from '../auth/users.js';
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
-import { tasksOfGroups } from '../routes/tasks.js';
+import { refuseAssigningToOther, tasksOfGroups } from '../routes/tasks.js';
 import { DEFAULT_TENANT } from '../schemas/camunda8.js';
 
 type UserTaskKey = { userTaskKey: string };
@@ -39,9 +39,6 @@ interface SearchBody {
 /** Camunda's default page size for searches. */
 const DEFAULT_LIMIT = 100;
 
-/** Why an assignment to someone else is refused: in Stratum a person claims a task for themselves. */
-const ASSIGN_OTHER_REASON = 'assign-to-other';
-
 export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
   return {
     camunda8CompleteUserTask: async ({ params, body, user }: Input<{ variables?: Record<string, unknown> | null } | null, unknown, UserTaskKey>): Promise<Reply> => {
@@ -51,13 +48,9 @@ export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
 
     camunda8AssignUserTask: async ({ params, body, user }: Input<AssignmentBody, unknown, UserTaskKey>): Promise<Reply> => {
       if (body.assignee !== user!.name) {
-        const refusal = `In Stratum a person assigns a task only to themselves (a claim): ${JSON.stringify(user!.name)} may not assign it to ${JSON.stringify(body.assignee)}. ` +
-          `Let ${JSON.stringify(body.assignee)} assign it to themselves, or offer the task to their group in the diagram.`;
-        // an attempt to hand the task to someone else is kept in its order's history; an unknown task is a 404
-        const kept = await runtime.recordRefusedRequest({ kind: 'task', id: params.userTaskKey, reason: ASSIGN_OTHER_REASON, refusal, attempted: 'camunda8AssignUserTask' }, user!);
-        if (!kept && !(await runtime.getTask(params.userTaskKey))) throw new HttpProblem(404, `No open user task with key ${params.userTaskKey}.`);
-        // the runtime's kind of refusal, kept here: an HttpProblem 403 would be kept again as a role refusal (role-refusals.ts)
-        throw new StratumError('forbidden', refusal, { reason: ASSIGN_OTHER_REASON, errors: [{ field: '/assignee', message: `not the caller (${user!.name})` }] });
+        await refuseAssigningToOther(runtime, params.userTaskKey, body.assignee, user!, {
+          attempted: 'camunda8AssignUserTask', field: '/assignee', notFound: `No open user task with key ${params.userTaskKey}.`,
+        });
       }
       // the claim: 409 (`task-claimed`) when someone else holds it, whatever allowOverride says, since nobody takes a
       // task from its holder by assigning it; the holder (or operations) unassigns it first

@@ -42,6 +42,7 @@ const ADDRESSED: readonly { matches: (op: { method: string; path: string }) => b
   { matches: under('/api/tasks/{id}/'), kind: 'task', param: 'id' },
   { matches: under('/api/jobs/{id}/'), kind: 'job', param: 'id' },
   { matches: under('/engine-rest/external-task/{id}/'), kind: 'job', param: 'id' },
+  { matches: under('/engine-rest/task/{id}/'), kind: 'task', param: 'id' },
   { matches: under('/v2/jobs/{jobKey}'), kind: 'job', param: 'jobKey' },
   { matches: under('/v2/user-tasks/{userTaskKey}/'), kind: 'task', param: 'userTaskKey' },
   { matches: exactly('post', '/api/orders/{orderNo}/changes'), kind: 'order-change', param: 'orderNo' },

@@ -1,6 +1,7 @@
 // User tasks: approvers list, claim and complete them. The engine checks the
 // caller's groups against the task's candidate groups.
-import type { Runtime, TaskQuery, TaskView } from '../../engine/api.js';
+import type { Actor, Runtime, TaskQuery, TaskView } from '../../engine/api.js';
+import { StratumError } from '../../engine/errors.js';
 import { GROUPS } from '../auth/authenticate.js';
 import type { User } from '../auth/users.js';
 import { conditional } from '../http/etag.js';
@@ -94,6 +95,34 @@ export async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: Use
   return [...byId.values()]
     .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id))
     .slice(0, page.limit);
+}
+
+/** Why a Camunda route's assignment to someone else is refused: in Stratum a person claims a task for themselves. */
+const ASSIGN_OTHER_REASON = 'assign-to-other';
+
+/**
+ * Refuses an assignment of task `taskId` to `assignee`, someone other than the caller (Camunda 7's claim or assignee
+ * for another user, Camunda 8's assignment): 403 `assign-to-other`, kept in the order's history as the runtime keeps
+ * its refusals (`attempted`: the operation). 404 `notFound` when no such task is open. `field` names the body's field.
+ */
+export async function refuseAssigningToOther(runtime: Runtime, taskId: string, assignee: string, user: Actor, attempt: { attempted: string; field: string; notFound: string }): Promise<never> {
+  const refusal = `In Stratum a person assigns a task only to themselves (a claim): ${JSON.stringify(user.name)} may not assign it to ${JSON.stringify(assignee)}. ` +
+    `Let ${JSON.stringify(assignee)} assign it to themselves, or offer the task to their group in the diagram.`;
+  const kept = await runtime.recordRefusedRequest({ kind: 'task', id: taskId, reason: ASSIGN_OTHER_REASON, refusal, attempted: attempt.attempted }, user);
+  if (!kept && !(await runtime.getTask(taskId))) throw new HttpProblem(404, attempt.notFound);
+  // the runtime's kind of refusal, kept here: an HttpProblem 403 would be kept again as a role refusal (role-refusals.ts)
+  throw new StratumError('forbidden', refusal, { reason: ASSIGN_OTHER_REASON, errors: [{ field: attempt.field, message: `not the caller (${user.name})` }] });
+}
+
+/**
+ * Whether `task` is in the caller's own list (tasksOfGroups without filters): offered to one of their groups or to them
+ * by name and claimed by nobody else, or held by them. What a read of one task by a Camunda route shows the caller.
+ */
+export function isTaskOfCaller(task: TaskView, user: User): boolean {
+  const holder = task.claimedBy ?? task.assignee;
+  if (holder === user.name) return true;
+  if (task.claimedBy !== null) return false;
+  return task.candidateGroups.some((group) => user.groups.includes(group)) || task.candidateUsers.includes(user.name);
 }
 
 // the stores' order: UTF-8 bytes (SQLite's BINARY, PostgreSQL's "C"), which is code point order; not JavaScript's `<`,

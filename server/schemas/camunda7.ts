@@ -1,10 +1,11 @@
 // Request and response schemas of the Camunda 7 compatible routes
-// (/engine-rest/external-task/…, /engine-rest/message, /engine-rest/incident, /engine-rest/process-instance/{id}), shaped as Camunda 7's
+// (/engine-rest/external-task/…, /engine-rest/task/…, /engine-rest/message, /engine-rest/incident, /engine-rest/process-instance/{id}), shaped as Camunda 7's
 // REST API documents them. Filters Stratum cannot honour (tenants, process
 // definitions, process variables, priorities' sorting) are refused (422) as unknown
 // properties rather than ignored.
 import { MAX_JOB_RETRIES } from '../../engine/bpmn/process-model.js';
-import { errorCode, jobType, name, printableKey, safeText, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+import { TASK_PAGE } from '../http/pagination.js';
+import { errorCode, jobType, name, printableKey, ref, safeText, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 /**
  * The most incidents one Camunda 7 incident list answers (`maxResults` at most this). Without `maxResults` a list
@@ -271,5 +272,86 @@ export const Camunda7RetriesRequest: JsonSchema = {
   properties: {
     // as many as a job may declare (a diagram's retries="250"), as the failure takes
     retries: { type: 'integer', minimum: 1, maximum: MAX_JOB_RETRIES, description: `The retries the job gets (1 to ${MAX_JOB_RETRIES}, as many as a job may declare), with an incident or without. 0 is refused: Stratum raises an incident only when a worker reports a failure.` },
+  },
+};
+
+const taskFilter: Record<string, JsonSchema> = {
+  processInstanceId: printableKey(200, 'Only the tasks of this instance.'),
+  processInstanceBusinessKey: printableKey(200, 'Only the tasks of this order (business key).'),
+  processDefinitionKey: name('Only the tasks whose own instance runs this process (a called process\'s key for its tasks).'),
+  taskDefinitionKey: name('Only the tasks of this BPMN user task element.'),
+  assignee: printableKey(200, 'Only the tasks this user holds (by a claim, or the diagram\'s assignee).'),
+  candidateGroup: printableKey(100, 'Only the tasks offered to this group (one of the caller\'s; another finds none).'),
+  candidateUser: printableKey(200, 'Only the caller: a person lists only their own tasks (anyone else is refused, 403).'),
+};
+
+/** Camunda 7's task filters Stratum honours; any other (tenants, dates, variables, `includeAssignedTasks` …) is refused (400), never ignored. */
+export const Camunda7TaskCountQuery: JsonSchema = { type: 'object', additionalProperties: false, properties: taskFilter };
+
+export const Camunda7TaskQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  // as Camunda 7: one without the other is refused
+  dependentRequired: { sortBy: ['sortOrder'], sortOrder: ['sortBy'] },
+  properties: {
+    ...taskFilter,
+    sortBy: { type: 'string', enum: ['created'], description: 'Only `created` (the list\'s own order, oldest first); Camunda 7\'s other sort keys are refused (400).' },
+    sortOrder: { type: 'string', enum: ['asc'], description: 'Only `asc`.' },
+    firstResult: { type: 'integer', minimum: 0, maximum: 10_000, description: 'Tasks of the list to skip.' },
+    maxResults: { type: 'integer', minimum: 0, maximum: TASK_PAGE.max, description: `At most this many tasks: ${TASK_PAGE.default} when absent (Camunda 7 answers all), at most ${TASK_PAGE.max}, as GET /api/tasks pages.` },
+  },
+};
+
+const alwaysNull = { type: 'null' } as const;
+
+export const Camunda7Task: JsonSchema = {
+  type: 'object',
+  required: ['id', 'name', 'assignee', 'created', 'processDefinitionId', 'processInstanceId', 'taskDefinitionKey', 'priority', 'suspended', 'tenantId'],
+  properties: {
+    id: { type: 'string', description: 'Stratum\'s task id (GET /api/tasks/{id}).' },
+    name: { type: ['string', 'null'] },
+    assignee: { type: ['string', 'null'], description: 'Who holds it: the claimant, else the diagram\'s assignee.' },
+    owner: alwaysNull,
+    created: { type: 'string' },
+    lastUpdated: { type: ['string', 'null'], description: 'When it was claimed; null while nobody holds it by a claim.' },
+    due: alwaysNull,
+    followUp: alwaysNull,
+    delegationState: alwaysNull,
+    description: { type: ['string', 'null'], description: 'The task\'s documentation, else its process\'s.' },
+    executionId: { type: 'string', description: 'The task\'s id.' },
+    parentTaskId: alwaysNull,
+    priority: { type: 'integer', description: 'Always 50, Camunda 7\'s default.' },
+    processDefinitionId: { type: 'string', description: '`<process key>:<version>`, as fetchAndLock names it.' },
+    processInstanceId: { type: 'string' },
+    caseExecutionId: alwaysNull,
+    caseDefinitionId: alwaysNull,
+    caseInstanceId: alwaysNull,
+    taskDefinitionKey: { type: 'string', description: 'The BPMN user task element\'s id.' },
+    suspended: { type: 'boolean', const: false },
+    formKey: alwaysNull,
+    camundaFormRef: { type: ['object', 'null'], description: 'A linked Camunda form (`zeebe:formDefinition formId`): `{key, binding: "latest", version: null}`.' },
+    tenantId: alwaysNull,
+  },
+};
+
+export const Camunda7Tasks: JsonSchema = { type: 'array', items: ref('Camunda7Task') };
+
+/** Camunda 7's UserIdDto: in Stratum a person claims (or is made assignee of) a task only for themselves. */
+export const Camunda7TaskUserRequest: JsonSchema = {
+  examples: [{ userId: 'dirk' }],
+  type: 'object',
+  required: ['userId'],
+  additionalProperties: false,
+  properties: { userId: { ...printableKey(200), description: 'The caller\'s own user name: anyone else is refused (403 `assign-to-other`, kept in the order\'s history).' } },
+};
+
+/** Camunda 7's CompleteTaskDto: the typed variables the task declares. */
+export const Camunda7CompleteTaskRequest: JsonSchema = {
+  examples: [{ variables: { approved: { value: false, type: 'Boolean' }, comment: { value: 'credit limit exceeded', type: 'String' } } }],
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    variables: { ...typedVariables, description: 'The variables the task declares (its outputs read them), typed as Camunda 7 sends them; anything else is refused.' },
+    withVariablesInReturn: { type: 'boolean', description: 'true: answer 200 with the variables of the task\'s instance once it moved on (typed), instead of 204.' },
   },
 };

@@ -116,6 +116,26 @@ const CASES: Record<string, Case> = {
   camunda7DeleteProcessInstance: { method: 'DELETE', path: () => '/engine-rest/process-instance/missing?deleteReason=withdrawn', wrong: [TOKENS.designer, TOKENS.director, TOKENS.operations], right: TOKENS.erp, expected: 404 },
   camunda7ListIncidents: { method: 'GET', path: () => `/engine-rest/incident?incidentId=${incidentId}`, wrong: [], right: TOKENS.nobody, expected: 200 },
   camunda7CountIncidents: { method: 'GET', path: () => '/engine-rest/incident/count', wrong: [], right: TOKENS.nobody, expected: 200 },
+  // Camunda 7's task routes are the runtime's task calls, as /api/tasks: the engine refuses whom the task is not
+  // offered to, and anyone naming another user (assign-to-other)
+  camunda7ListTasks: { method: 'GET', path: () => '/engine-rest/task', wrong: [], right: TOKENS.nobody, expected: 200 },
+  camunda7CountTasks: { method: 'GET', path: () => '/engine-rest/task/count', wrong: [], right: TOKENS.nobody, expected: 200 },
+  camunda7GetTask: { method: 'GET', path: () => `/engine-rest/task/${taskIds[1]}`, wrong: [], right: TOKENS.director, expected: 200 },
+  camunda7ClaimTask: {
+    method: 'POST', path: () => `/engine-rest/task/${taskIds[4]}/claim`, options: json({ userId: 'dirk' }),
+    wrong: [TOKENS.vp, TOKENS.erp, TOKENS.designer, TOKENS.operations], right: TOKENS.director, expected: 204,
+  },
+  // after camunda7ClaimTask: a no-op for its holder
+  camunda7SetAssignee: {
+    method: 'POST', path: () => `/engine-rest/task/${taskIds[4]}/assignee`, options: json({ userId: 'dirk' }),
+    wrong: [TOKENS.vp, TOKENS.erp, TOKENS.designer], right: TOKENS.director, expected: 204,
+  },
+  // only its holder (or operations) gives it back
+  camunda7UnclaimTask: { method: 'POST', path: () => `/engine-rest/task/${taskIds[4]}/unclaim`, wrong: [TOKENS.vp, TOKENS.designer], right: TOKENS.director, expected: 204 },
+  camunda7CompleteTask: {
+    method: 'POST', path: () => `/engine-rest/task/${taskIds[5]}/complete`, options: json({ variables: { approved: { value: true, type: 'Boolean' } } }),
+    wrong: [TOKENS.vp, TOKENS.erp, TOKENS.designer], right: TOKENS.director, expected: 204,
+  },
   // the operations role reaches the handler, which answers 404 for a task it does not know
   camunda7SetRetries: { method: 'PUT', path: () => '/engine-rest/external-task/missing/retries', options: json({ retries: 1 }), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.operations, expected: 404 },
   camunda8ActivateJobs: {
@@ -169,6 +189,8 @@ beforeAll(async () => {
   const third = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-4' });
   const fourth = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-5' });
   const fifth = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-7' });
+  const sixth = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-8' });
+  const seventh = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-9' });
   // each operation gets resources of its own, so the order of the tests does not matter
   instanceId = second.body.id;
   const failing = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-6' });
@@ -176,7 +198,7 @@ beforeAll(async () => {
   const failingJob = failing.body.waiting.find((w) => w.type === 'job')!.jobId;
   expect((await api.post(`/api/jobs/${failingJob}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 })).status).toBe(200);
   incidentId = (await api.get<{ items: IncidentView[] }>('/api/incidents?businessKey=SO-6', TOKENS.nobody)).body.items[0].id;
-  for (const order of [first, third, fourth, fifth]) {
+  for (const order of [first, third, fourth, fifth, sixth, seventh]) {
     taskIds.push(order.body.waiting.find((w) => w.type === 'task')!.taskId!);
     jobIds.push(order.body.waiting.find((w) => w.type === 'job')!.jobId!);
   }

@@ -59,6 +59,13 @@ describe('routeKeyOf', () => {
     }
     expect(routeKeyOf('POST', '/v2/user-tasks/inst-2:Task_1/completion', orderOf)).toBe('instance:inst-2');
     expect(routeKeyOf('POST', '/v2/user-tasks/search', orderOf, Buffer.from('{"filter":{}}'))).toBeUndefined();
+    // and Camunda 7's task routes: a task read, claimed, unclaimed or completed goes to its order's worker
+    expect(routeKeyOf('GET', `/engine-rest/task/${encodeURIComponent('inst-1:Task_1')}`, orderOf)).toBe('order:SO-7');
+    for (const action of ['claim', 'unclaim', 'assignee', 'complete']) {
+      expect(routeKeyOf('POST', `/engine-rest/task/${encodeURIComponent('inst-1:Task_1')}/${action}`, orderOf)).toBe('order:SO-7');
+    }
+    expect(routeKeyOf('POST', '/engine-rest/task/inst-2:Task_1/complete', orderOf)).toBe('instance:inst-2');
+    expect(routeKeyOf('GET', '/engine-rest/task/count', orderOf)).toBeUndefined();
     expect(routeKeyOf('POST', '/engine-rest/message', orderOf, Buffer.from('{"messageName":"PaymentReceived","businessKey":"SO-5"}'))).toBe('order:SO-5');
     expect(routeKeyOf('POST', '/v2/messages/publication', orderOf, Buffer.from('{"name":"PaymentReceived","correlationKey":"SO-6"}'))).toBe('order:SO-6');
     expect(routeKeyOf('POST', '/v2/process-instances', orderOf, Buffer.from('{"processDefinitionId":"review","businessId":"CR-1"}'))).toBe('order:CR-1');

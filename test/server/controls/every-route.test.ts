@@ -857,23 +857,22 @@ const heldByChange: Row[] = [
 // 6. Camunda routes Stratum does not serve.
 const unserved: Row[] = [
   {
-    attempt: 'the vice-president, or the integration, completes an approval through Camunda 7\'s user task routes (not served); the integration completes it, or the vice-president hands it to the integration, through Camunda 8\'s (refused as on /api/tasks)',
+    attempt: 'the vice-president, or the integration, completes an approval through Camunda 7\'s form submission (not served); the integration completes or claims it, or the vice-president hands it to the integration, through Camunda 7\'s and Camunda 8\'s user task routes (refused as on /api/tasks)',
     run: async () => {
       const orderNo = await enterOrder(750_000);
       const [task] = await tasksOf(orderNo);
       const id = encodeURIComponent(task.id);
       for (const token of [TOKENS.vp, TOKENS.erp]) {
-        for (const [method, path, body] of [
-          ['POST', `/engine-rest/task/${id}/complete`, { variables: { approved: { value: true, type: 'Boolean' } } }],
-          ['POST', `/engine-rest/task/${id}/submit-form`, { variables: { approved: { value: true, type: 'Boolean' } } }],
-          ['POST', `/engine-rest/task/${id}/claim`, { userId: 'vera' }],
-        ] as const) {
-          expectRefused(await api.request(method, path, { token, json: body }), 404, undefined, path);
-        }
+        const path = `/engine-rest/task/${id}/submit-form`;
+        expectRefused(await api.request('POST', path, { token, json: { variables: { approved: { value: true, type: 'Boolean' } } } }), 404, undefined, path);
       }
-      // Camunda 8's are the runtime's task calls: the integration is not offered the vice-president's approval, and
-      // the vice-president may not hand it to the integration
+      // Camunda 7's and 8's task routes are the runtime's task calls: the integration is not offered the
+      // vice-president's approval, and the vice-president may not hand it to the integration
       for (const [token, method, path, body, reason] of [
+        [TOKENS.erp, 'POST', `/engine-rest/task/${id}/complete`, { variables: { approved: { value: true, type: 'Boolean' } } }, 'not-offered'],
+        [TOKENS.erp, 'POST', `/engine-rest/task/${id}/claim`, { userId: 'erp' }, 'not-offered'],
+        [TOKENS.vp, 'POST', `/engine-rest/task/${id}/claim`, { userId: 'erp' }, 'assign-to-other'],
+        [TOKENS.vp, 'POST', `/engine-rest/task/${id}/assignee`, { userId: 'erp' }, 'assign-to-other'],
         [TOKENS.erp, 'POST', `/v2/user-tasks/${id}/completion`, { variables: { approved: true } }, 'not-offered'],
         [TOKENS.erp, 'POST', `/v2/user-tasks/${id}/assignment`, { assignee: 'erp' }, 'not-offered'],
         [TOKENS.vp, 'POST', `/v2/user-tasks/${id}/assignment`, { assignee: 'erp' }, 'assign-to-other'],
@@ -885,6 +884,7 @@ const unserved: Row[] = [
       expect(await tasksOf(orderNo)).toEqual([objectWith({ id: task.id, candidateGroups: ['vice-president'], claimedBy: null })]);
       expect(await events(orderNo, 'task.completed')).toEqual([]);
       expect((await events(orderNo, 'task.refused')).map((entry) => [entry.actor, entry.via, entry.data?.reason])).toEqual([
+        ['erp', 'camunda7', 'not-offered'], ['erp', 'camunda7', 'not-offered'], ['vera', 'camunda7', 'assign-to-other'], ['vera', 'camunda7', 'assign-to-other'],
         ['erp', 'camunda8', 'not-offered'], ['erp', 'camunda8', 'not-offered'], ['vera', 'camunda8', 'assign-to-other'],
       ]);
     },
@@ -1197,12 +1197,12 @@ const acknowledgementsHeld: Row[] = [
         // the same on Camunda 8's completion, which is the runtime's
         expectRefused(await api.post(`/v2/user-tasks/${id}/completion`, TOKENS.procurement, { variables: { acknowledged } }), 422, undefined, String(acknowledged));
       }
-      for (const [path, body] of [
-        [`/engine-rest/task/${id}/complete`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
-        [`/engine-rest/task/${id}/submit-form`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
-      ] as const) {
-        expectRefused(await api.post(path, TOKENS.procurement, body), 404, undefined, path);
+      for (const acknowledged of ['false', 'no', 0]) {
+        // and on Camunda 7's, whose typed values are the runtime's too
+        const typed = { value: acknowledged, type: typeof acknowledged === 'number' ? 'Integer' : 'String' };
+        expectRefused(await api.post(`/engine-rest/task/${id}/complete`, TOKENS.procurement, { variables: { acknowledged: typed } }), 422, undefined, String(acknowledged));
       }
+      expectRefused(await api.post(`/engine-rest/task/${id}/submit-form`, TOKENS.procurement, { variables: { acknowledged: { value: true, type: 'Boolean' } } }), 404);
       expect(await tasksOf(orderNo)).toEqual([objectWith({ id: task.id, candidateGroups: ['procurement'] })]);
       expect(await jobWaits(orderNo)).toEqual([]);
       expect(await acknowledgements(orderNo)).toEqual({ inspection: [null], procurement: [false], production: [null] });
@@ -1271,15 +1271,11 @@ const ownChange: Row[] = [
         expectRefused(completed, 403, new RegExp(`four eyes: root requested change C-OWN of order ${orderNo}, so another person must decide "${task.name!.replace(/[()]/g, '\\$&')}"`));
         expect(refusalMembers(completed)).toMatchObject({ reason: 'four-eyes-change-requester', changeId: 'C-OWN' });
         expect(refusalMembers(await api.post(`/api/tasks/${id}/claim`, ADMIN, undefined))).toMatchObject({ reason: 'four-eyes-change-requester', changeId: 'C-OWN' });
-        for (const [method, path, body] of [
-          ['POST', `/engine-rest/task/${id}/complete`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
-          ['POST', `/engine-rest/task/${id}/submit-form`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
-          ['POST', `/engine-rest/task/${id}/claim`, { userId: 'root' }],
-        ] as const) {
-          expectRefused(await api.request(method, path, { token: ADMIN, json: body }), 404, undefined, path);
-        }
-        // Camunda 8's user task routes are the runtime's: four eyes refuses them as it refuses /api/tasks
+        expectRefused(await api.post(`/engine-rest/task/${id}/submit-form`, ADMIN, { variables: { acknowledged: { value: true, type: 'Boolean' } } }), 404);
+        // Camunda 7's and 8's user task routes are the runtime's: four eyes refuses them as it refuses /api/tasks
         for (const [path, body] of [
+          [`/engine-rest/task/${id}/complete`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
+          [`/engine-rest/task/${id}/claim`, { userId: 'root' }],
           [`/v2/user-tasks/${id}/completion`, { variables: { acknowledged: true } }],
           [`/v2/user-tasks/${id}/assignment`, { assignee: 'root' }],
         ] as const) {
@@ -1293,6 +1289,7 @@ const ownChange: Row[] = [
       expect((await events(orderNo, 'task.refused')).map((entry) => [entry.actor, entry.via, entry.data?.reason, entry.data?.attempted ?? 'complete'])).toEqual(
         tasks.flatMap(() => [
           ['root', 'api', 'four-eyes-change-requester', 'complete'], ['root', 'api', 'four-eyes-change-requester', 'claim'],
+          ['root', 'camunda7', 'four-eyes-change-requester', 'complete'], ['root', 'camunda7', 'four-eyes-change-requester', 'claim'],
           ['root', 'camunda8', 'four-eyes-change-requester', 'complete'], ['root', 'camunda8', 'four-eyes-change-requester', 'claim'],
         ]),
       );
@@ -1407,8 +1404,8 @@ const heldClaims: Row[] = [
       expect(claimed.body).toMatchObject({ claimedBy: 'dirk', held: objectWith({ reason: 'instance-failed' }) });
       const id = encodeURIComponent(task.id);
       expectRefused(await api.post(`/api/tasks/${id}/complete`, TOKENS.director, {}), 409, /failed instance/);
-      expectRefused(await api.post(`/engine-rest/task/${id}/complete`, TOKENS.director, { variables: {} }), 404);
-      // Camunda 8's completion is the runtime's: held as the /api one is
+      // Camunda 7's and 8's completions are the runtime's: held as the /api one is
+      expectRefused(await api.post(`/engine-rest/task/${id}/complete`, TOKENS.director, { variables: {} }), 409, /failed instance/);
       expectRefused(await api.post(`/v2/user-tasks/${id}/completion`, TOKENS.director, { variables: {} }), 409, /failed instance/);
       expect(await instanceEvents(task, 'task.completed')).toEqual([]);
       expect(await instanceEvents(task, 'task.claimed')).toEqual([objectWith({ actor: 'dirk', elementId: 'Approve' })]);
