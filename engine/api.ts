@@ -1021,7 +1021,7 @@ export interface WebhookSubscriptionChange {
   at: string;
   /** Who: the authenticated user, or `system` for the STRATUM_WEBHOOKS file read at start. */
   actor: string | null;
-  /** `refused`: an attempt refused (a file subscription replaced through the API; a receiver inside the network). */
+  /** `refused`: an attempt refused (a file subscription replaced or deleted through the API; a receiver inside the network). */
   action: 'created' | 'replaced' | 'deleted' | 'refused';
   source: 'api' | 'config';
   /**
@@ -1090,7 +1090,10 @@ export interface Outbox {
   subscribe(input: WebhookSubscriptionInput, actor: Actor): Promise<WebhookSubscription & { secret: string }>;
   subscriptions(): Promise<WebhookSubscription[]>;
   subscription(id: string): Promise<WebhookSubscription | undefined>;
-  /** Removes a subscription with its deliveries and their log; its audit keeps who did it. */
+  /**
+   * Removes a subscription with its deliveries and their log; its audit keeps who did it. One of the configuration file
+   * is refused (`conflict`, reason `config-subscription`: the next start would make it again), the attempt kept in its audit.
+   */
   unsubscribe(id: string, actor: Actor): Promise<void>;
   /** Who created, replaced or deleted the subscription, oldest first; undefined when there is no such subscription and never was. */
   subscriptionChanges(id: string, query: { after: number; limit: number }): Promise<{ items: WebhookSubscriptionChange[]; next: number | null } | undefined>;

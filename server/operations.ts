@@ -507,7 +507,8 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'WebhookSubscriptionRequest', required: true },
     problems: {
       400: 'A URL that is not http(s), does not resolve, or reaches a loopback, link-local, private or metadata address (`reason` `webhook-target`; allowed with STRATUM_WEBHOOKS_ALLOW_PRIVATE).',
-      409: 'The id names a subscription of the configuration file.', 422: 'A secret that is not `whsec_` + base64 of 24 to 64 bytes.',
+      409: 'The id names a subscription of the configuration file (`reason` `config-subscription`; the attempt is kept in its audit).',
+      422: 'A secret that is not `whsec_` + base64 of 24 to 64 bytes.',
     },
     responses: {
       201: { description: 'Subscribed.', schema: 'WebhookSubscriptionCreated', headers: { Location: { description: 'URL of the subscription', schema: { type: 'string' } } } },
@@ -531,10 +532,11 @@ export const OPERATIONS: Operation[] = [
     path: '/api/webhooks/{id}',
     tag: 'events',
     summary: 'Ends a subscription, with its deliveries and their log.',
+    description: 'A subscription of the STRATUM_WEBHOOKS file is removed from the file (the next start would make it again): deleting it here is refused with 409 and the attempt kept in its audit.',
     access: operations,
     pathParams: { id: id('Subscription') },
     query: 'EmptyQuery',
-    problems: { 404: 'No subscription with this id.' },
+    problems: { 404: 'No subscription with this id.', 409: 'The subscription comes from the configuration file (`reason` `config-subscription`; the attempt is kept in its audit).' },
     responses: { 204: { description: 'Removed.' } },
   },
   {
@@ -544,7 +546,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'events',
     summary: 'The audit of a subscription, oldest first: who created, replaced or deleted it (or the STRATUM_WEBHOOKS file, `system`), when, and what changed; secrets as fingerprints, URLs with their credentials masked.',
     description:
-      'Also refused attempts naming it (`action: refused`, `reason` `config-subscription` or `webhook-target`). Answers for a deleted subscription too. Page with `after`: each page carries `next` (null on the last page), or follow the `Link: <…>; rel="next"` header. `limit` is 100 unless given, at most 500.',
+      'Also refused attempts naming it (`action: refused`, `reason` `config-subscription` for a replacement or deletion of a file subscription, or `webhook-target`). Answers for a deleted subscription too. Page with `after`: each page carries `next` (null on the last page), or follow the `Link: <…>; rel="next"` header. `limit` is 100 unless given, at most 500.',
     access: operations,
     pathParams: { id: id('Subscription') },
     query: 'WebhookChangesQuery',

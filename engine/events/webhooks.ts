@@ -40,7 +40,7 @@ export class Webhooks implements Outbox {
     const attempted = { url: keptUrl(input.url, known), types: [...new Set(input.types ?? [])], secret };
     if (known?.source === 'config') {
       await this.refused(known.id, known, attempted, actor, 'config-subscription');
-      throw conflict(`subscription ${known.id} comes from the configuration file; change it there`);
+      throw conflict(`subscription ${known.id} comes from the configuration file; change it there`, { reason: 'config-subscription' });
     }
     try {
       await checkWebhookUrl(attempted.url, this.sender.targets);
@@ -55,7 +55,7 @@ export class Webhooks implements Outbox {
       // another server's change of this subscription commits first: this one reads what it left
       await tx.outbox.lockSubscriptionChanges();
       const existing = input.id === undefined ? undefined : await tx.outbox.getSubscription(input.id);
-      if (existing?.source === 'config') throw conflict(`subscription ${existing.id} comes from the configuration file; change it there`);
+      if (existing?.source === 'config') throw conflict(`subscription ${existing.id} comes from the configuration file; change it there`, { reason: 'config-subscription' });
       const saved: SubscriptionRow = {
         id: input.id ?? randomUUID(), url: keptUrl(input.url, existing), secret, ...this.previousSecret(existing, secret), types: [...new Set(input.types ?? [])], source: 'api',
         // a new subscription gets the events from now on; a replaced one keeps its place
@@ -80,14 +80,20 @@ export class Webhooks implements Outbox {
   }
 
   async unsubscribe(id: string, actor: Actor): Promise<void> {
-    const removed = await this.store.transaction(async (tx) => {
+    const outcome = await this.store.transaction(async (tx) => {
       await tx.outbox.lockSubscriptionChanges();
       const existing = await tx.outbox.getSubscription(id);
-      if (!existing || !(await tx.outbox.deleteSubscription(id))) return false;
+      if (existing?.source === 'config') {
+        // the next start would make it again from the file: refused, and the attempt kept (what it would have removed)
+        await tx.outbox.appendSubscriptionChange(changeRow('refused', existing, undefined, actor.name, 'config', this.clock, id, 'config-subscription'));
+        return 'config';
+      }
+      if (!existing || !(await tx.outbox.deleteSubscription(id))) return 'missing';
       await tx.outbox.appendSubscriptionChange(changeRow('deleted', existing, undefined, actor.name, existing.source, this.clock));
-      return true;
+      return 'deleted';
     });
-    if (!removed) throw notFound(`no webhook subscription ${id}`);
+    if (outcome === 'config') throw conflict(`subscription ${id} comes from the configuration file (STRATUM_WEBHOOKS); remove it there, or it comes back at the next start`, { reason: 'config-subscription' });
+    if (outcome === 'missing') throw notFound(`no webhook subscription ${id}`);
   }
 
   async subscriptionChanges(id: string, query: { after: number; limit: number }): Promise<{ items: WebhookSubscriptionChange[]; next: number | null } | undefined> {

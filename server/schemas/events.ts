@@ -118,7 +118,7 @@ export const WebhookChange: JsonSchema = {
     source: { type: 'string', enum: ['api', 'config'] },
     changes: {
       type: 'object',
-      description: 'What changed, from and to (null before creation and after deletion); a refusal lists what was attempted.',
+      description: 'What changed, from and to (null before creation and after deletion); a refusal lists what was attempted (a refused deletion: every member to null).',
       properties: {
         url: {
           type: 'object', required: ['from', 'to'],

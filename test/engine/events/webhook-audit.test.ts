@@ -1,7 +1,7 @@
 // The audit of webhook subscriptions: who created, replaced or deleted each one (an operator through the API, or
 // the STRATUM_WEBHOOKS file read at start), when, and what changed — the URL with its credentials masked, the
 // types, and the secret only as a fingerprint — kept after the subscription is deleted, with the refused
-// attempts naming it; on SQLite and PostgreSQL.
+// attempts naming it (replacing or deleting a file subscription); on SQLite and PostgreSQL.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,6 +137,31 @@ function describeAudit(name: string, storeOf: () => Promise<Store>) {
       }]);
       // the refused subscription was not made
       expect(await stratum.outbox.subscription('sneaky')).toBeUndefined();
+    });
+
+    it('refuses deleting a file subscription, which the next start would make again: kept as refused with who and when, nothing deleted', async () => {
+      const { stratum, clock } = await open(await storeOf());
+      const file = { id: 'erp-file', url: 'http://127.0.0.1:9/hooks', secret: FIRST_SECRET };
+      await stratum.outbox.configure([file]);
+      clock.advance(MINUTE);
+      const refusedAt = clock.now().toISOString();
+      await expect(stratum.outbox.unsubscribe('erp-file', olga)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'config-subscription' } });
+      expect(await stratum.outbox.subscription('erp-file')).toMatchObject({ id: 'erp-file', source: 'config' });
+      const changes = await changesOf(stratum, 'erp-file');
+      expect(changes.map(({ actor, action }) => [actor, action])).toEqual([['system', 'created'], ['olga', 'refused']]);
+      expect(changes[1]).toEqual({
+        seq: changes[1].seq, subscriptionId: 'erp-file', at: refusedAt, actor: 'olga', action: 'refused', source: 'config', reason: 'config-subscription', changes: {
+          url: { from: 'http://127.0.0.1:9/hooks', to: null }, types: { from: [], to: null }, secret: { from: fingerprint(FIRST_SECRET), to: null },
+        },
+      });
+      // the next start finds it as the file has it: nothing to make again
+      await stratum.outbox.configure([file]);
+      expect(await changesOf(stratum, 'erp-file')).toHaveLength(2);
+      // a subscription made through the API is still deleted
+      await stratum.outbox.subscribe({ id: 'erp-api', url: 'http://127.0.0.1:9/hooks', secret: FIRST_SECRET }, otto);
+      await stratum.outbox.unsubscribe('erp-api', olga);
+      expect(await stratum.outbox.subscription('erp-api')).toBeUndefined();
+      await expect(stratum.outbox.unsubscribe('never', olga)).rejects.toMatchObject({ code: 'not-found' });
     });
   });
 }

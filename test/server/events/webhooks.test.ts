@@ -200,3 +200,22 @@ describe('the audit of a subscription', () => {
     expect((await api.get('/api/webhooks/audited/changes', TOKENS.erp)).status).toBe(403);
   });
 });
+
+describe('a subscription of the STRATUM_WEBHOOKS file', () => {
+  it('is not deleted through the API (it would come back at the next start): 409 naming the file, kept in its audit with who and when', async () => {
+    const before = Date.now();
+    const refused = await api.request('DELETE', '/api/webhooks/erp-fulfilled', { token: TOKENS.operations });
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(refused.text)).toMatchObject({ status: 409, reason: 'config-subscription', detail: expect.stringContaining('STRATUM_WEBHOOKS') as string });
+    expect((await api.get<WebhookSubscription>('/api/webhooks/erp-fulfilled', TOKENS.operations)).body).toMatchObject({ id: 'erp-fulfilled', source: 'config' });
+    const changes = (await api.get<{ items: WebhookSubscriptionChange[] }>('/api/webhooks/erp-fulfilled/changes', TOKENS.operations)).body.items;
+    const last = changes.at(-1)!;
+    expect(last).toMatchObject({ actor: 'otto', action: 'refused', source: 'config', reason: 'config-subscription' });
+    expect(last.changes).toEqual({ url: { from: configured.url, to: null }, types: { from: ['stratum.order.fulfilled', 'stratum.order.rejected'], to: null }, secret: { from: expect.any(String) as string, to: null } });
+    expect(Date.parse(last.at)).toBeGreaterThanOrEqual(before - 1000);
+    // someone outside operations is refused before anything is kept
+    expect((await api.request('DELETE', '/api/webhooks/erp-fulfilled', { token: TOKENS.erp })).status).toBe(403);
+    expect((await api.get<{ items: WebhookSubscriptionChange[] }>('/api/webhooks/erp-fulfilled/changes', TOKENS.operations)).body.items).toHaveLength(changes.length);
+  });
+});
