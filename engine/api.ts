@@ -1086,7 +1086,10 @@ export interface JobFailure {
 export interface Outbox {
   /** Order events after an outbox number, in commit order; `next` is the number to pass as `after` next time. */
   events(query: OrderEventQuery): Promise<{ items: OrderEvent[]; next: number }>;
-  /** Creates (or, with an existing id, replaces) a subscription; the answer carries its secret, the only time it is shown. */
+  /**
+   * Creates (or, with an existing id, replaces) a subscription; the answer carries its secret, the only time it is shown.
+   * A URL sent back masked keeps the stored credentials (redacted-url.ts, keptUrl); a `***` with nothing to keep is `invalid`.
+   */
   subscribe(input: WebhookSubscriptionInput, actor: Actor): Promise<WebhookSubscription & { secret: string }>;
   subscriptions(): Promise<WebhookSubscription[]>;
   subscription(id: string): Promise<WebhookSubscription | undefined>;

@@ -508,7 +508,7 @@ export const OPERATIONS: Operation[] = [
     problems: {
       400: 'A URL that is not http(s), does not resolve, or reaches a loopback, link-local, private or metadata address (`reason` `webhook-target`; allowed with STRATUM_WEBHOOKS_ALLOW_PRIVATE).',
       409: 'The id names a subscription of the configuration file (`reason` `config-subscription`; the attempt is kept in its audit).',
-      422: 'A secret that is not `whsec_` + base64 of 24 to 64 bytes.',
+      422: 'A secret that is not `whsec_` + base64 of 24 to 64 bytes; a URL with `***` for a credential that is not the stored URL of this id sent back (same scheme, host, port and path; `reason` `masked-credential`).',
     },
     responses: {
       201: { description: 'Subscribed.', schema: 'WebhookSubscriptionCreated', headers: { Location: { description: 'URL of the subscription', schema: { type: 'string' } } } },
@@ -544,7 +544,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/webhooks/{id}/changes',
     tag: 'events',
-    summary: 'The audit of a subscription, oldest first: who created, replaced or deleted it (or the STRATUM_WEBHOOKS file, `system`), when, and what changed; secrets as fingerprints, URLs with their credentials masked.',
+    summary: 'The audit of a subscription, oldest first: who created, replaced or deleted it (or the STRATUM_WEBHOOKS file, `system`), when, and what changed; secrets as fingerprints, URLs with their credentials (user info, secret query parameters) masked.',
     description:
       'Also refused attempts naming it (`action: refused`, `reason` `config-subscription` for a replacement or deletion of a file subscription, or `webhook-target`). Answers for a deleted subscription too. Page with `after`: each page carries `next` (null on the last page), or follow the `Link: <…>; rel="next"` header. `limit` is 100 unless given, at most 500.',
     access: operations,

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Clock, WebhookDeliveryOptions } from '../api.js';
 import type { OrderEventRow, Store, WebhookAttemptRow, WebhookClaim } from '../store/types.js';
+import { withoutCredentials } from './redacted-url.js';
 import { ForbiddenTargetError, postWebhook, type TargetPolicy } from './webhook-targets.js';
 
 const DEFAULT_RETRY_FOR_MS = 24 * 60 * 60_000;
@@ -251,6 +252,8 @@ export class WebhookDelivery {
     } catch (failure) {
       error = timeout.aborted ? `no answer within ${this.settings.timeoutMs} ms` : describe(failure);
     }
+    // the delivery log is shown to operators, who see the URL masked
+    if (error !== null) error = withoutCredentials(error, claim.url);
     if (this.stopping.signal.aborted && statusCode === null) return; // shutting down: the lease runs out, the delivery is sent again
     const at = this.clock.now();
     const delivered = error === null;

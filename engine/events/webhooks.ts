@@ -12,7 +12,7 @@ import { BLOCKED_UNTIL } from '../store/outbox-rows.js';
 import { ORDER_STATUSES } from '../orders/order-status.js';
 import { orderEventType } from './order-events.js';
 import { eventBody, type WebhookDelivery } from './webhook-delivery.js';
-import { redactedUrl } from './redacted-url.js';
+import { keptUrl, MASK, redactedUrl } from './redacted-url.js';
 import { checkWebhookUrl } from './webhook-targets.js';
 
 const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -37,11 +37,13 @@ export class Webhooks implements Outbox {
     checkSecret(secret);
     checkTypes(input.types, '/types');
     const known = input.id === undefined ? undefined : await this.store.read((tx) => tx.outbox.getSubscription(input.id!));
-    const attempted = { url: keptUrl(input.url, known), types: [...new Set(input.types ?? [])], secret };
+    const url = keptUrl(input.url, known?.url);
+    const attempted = { url: url ?? input.url, types: [...new Set(input.types ?? [])], secret };
     if (known?.source === 'config') {
       await this.refused(known.id, known, attempted, actor, 'config-subscription');
       throw conflict(`subscription ${known.id} comes from the configuration file; change it there`, { reason: 'config-subscription' });
     }
+    if (url === null) throw maskedWithoutStored(input.url);
     try {
       await checkWebhookUrl(attempted.url, this.sender.targets);
     } catch (error) {
@@ -56,8 +58,10 @@ export class Webhooks implements Outbox {
       await tx.outbox.lockSubscriptionChanges();
       const existing = input.id === undefined ? undefined : await tx.outbox.getSubscription(input.id);
       if (existing?.source === 'config') throw conflict(`subscription ${existing.id} comes from the configuration file; change it there`, { reason: 'config-subscription' });
+      const stored = keptUrl(input.url, existing?.url);
+      if (stored === null) throw maskedWithoutStored(input.url);
       const saved: SubscriptionRow = {
-        id: input.id ?? randomUUID(), url: keptUrl(input.url, existing), secret, ...this.previousSecret(existing, secret), types: [...new Set(input.types ?? [])], source: 'api',
+        id: input.id ?? randomUUID(), url: stored, secret, ...this.previousSecret(existing, secret), types: [...new Set(input.types ?? [])], source: 'api',
         // a new subscription gets the events from now on; a replaced one keeps its place
         cursor: existing?.cursor ?? (await tx.outbox.latestEventSeq()),
         createdAt: existing?.createdAt ?? this.clock.now().toISOString(), createdBy: existing?.createdBy ?? actor.name,
@@ -246,12 +250,11 @@ function checkTypes(types: string[] | undefined, field: string): void {
   if (errors.length) throw new StratumError('invalid', `webhook subscription: ${errors[0].message}`, { errors });
 }
 
-/**
- * The URL a replacement stores: the URL as GET shows it (its credentials masked), sent back to change the
- * types or the secret, keeps the stored one with its credentials; any other URL is stored as sent.
- */
-function keptUrl(url: string, existing: SubscriptionRow | undefined): string {
-  return existing && url !== existing.url && url === redactedUrl(existing.url) ? existing.url : url;
+/** A URL with a masked credential (`***`) that keptUrl has nothing to keep for: the credential itself is needed. */
+function maskedWithoutStored(url: string): StratumError {
+  const message = `webhook URL ${redactedUrl(url)} has ${MASK} for a credential, which keeps the stored one only when sent back for the same subscription `
+    + 'with the scheme, host, port and path of its stored URL and a parameter (or user name) it has; send the credential itself';
+  return new StratumError('invalid', message, { errors: [{ field: '/url', message }], reason: 'masked-credential' });
 }
 
 function subscriptionView(row: SubscriptionRow, now: string): WebhookSubscription {

@@ -70,7 +70,7 @@ export const WebhookSubscription: JsonSchema = {
   required: ['id', 'url', 'types', 'source', 'createdAt', 'createdBy', 'previousSecretUntil'],
   properties: {
     id: { type: 'string' },
-    url: { type: 'string', format: 'uri', description: 'Where events are POSTed; credentials in it are masked (`https://erp:***@host/…`).' },
+    url: { type: 'string', format: 'uri', description: 'Where events are POSTed; credentials in it are masked: the password (`https://erp:***@host/…`) and the values of query parameters named for a credential (`?token=***`).' },
     types: { type: 'array', items: { type: 'string' }, description: 'Event types delivered; empty: all.' },
     source: { type: 'string', enum: ['api', 'config'] },
     createdAt: dateTime,
@@ -98,7 +98,7 @@ export const WebhookSubscriptionRequest: JsonSchema = {
   additionalProperties: false,
   properties: {
     id: printableKey(100, 'Your name for the subscription; with an existing id the subscription is replaced (its place in the event stream is kept).'),
-    url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'Where events are POSTed. Credentials in it are sent as Basic authentication and never shown back; the masked URL a GET answered, sent back with the same id, keeps the stored credentials.' },
+    url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'Where events are POSTed. Credentials in it (user info, sent as Basic authentication, and query parameters named for a credential, such as `token`) are never shown back; the masked URL a GET answered, sent back with the same id and the same scheme, host, port and path, keeps the stored credential in place of each `***`.' },
     types: { type: 'array', items: { type: 'string', enum: ORDER_EVENT_TYPES }, maxItems: 20, description: 'Only these event types; all when absent or empty.' },
     secret: { type: 'string', pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$', maxLength: 200, description: 'A Standard Webhooks secret; one is generated when absent. Replacing a subscription\'s secret signs its deliveries with the new and the old one for a grace period (24 hours unless STRATUM_WEBHOOKS_SECRET_GRACE_HOURS says otherwise).' },
   },

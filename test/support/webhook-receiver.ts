@@ -18,8 +18,11 @@ export interface Received {
 
 export class WebhookReceiver {
   readonly received: Received[] = [];
-  /** `ok` answers 204; `fail` 503; `hang` never answers; `trickle` accepts with 200 but never ends the body. */
-  mode: 'ok' | 'fail' | 'hang' | 'trickle' = 'ok';
+  /**
+   * `ok` answers 204; `fail` 503; `echo` 401 naming the path and query it was called with, as some receivers'
+   * error pages do; `hang` never answers; `trickle` accepts with 200 but never ends the body.
+   */
+  mode: 'ok' | 'fail' | 'echo' | 'hang' | 'trickle' = 'ok';
   /** Requests held unanswered in `hang` mode. */
   hanging = 0;
   private server: Server | null = null;
@@ -40,6 +43,10 @@ export class WebhookReceiver {
         }
         if (this.mode === 'fail') {
           res.writeHead(503).end('down for maintenance');
+          return;
+        }
+        if (this.mode === 'echo') {
+          res.writeHead(401).end(`unknown caller: POST ${req.url ?? ''}`);
           return;
         }
         let verified = false;

@@ -141,7 +141,7 @@ function describeAudit(name: string, storeOf: () => Promise<Store>) {
 
     it('refuses deleting a file subscription, which the next start would make again: kept as refused with who and when, nothing deleted', async () => {
       const { stratum, clock } = await open(await storeOf());
-      const file = { id: 'erp-file', url: 'http://127.0.0.1:9/hooks', secret: FIRST_SECRET };
+      const file = { id: 'erp-file', url: 'http://127.0.0.1:9/hooks?token=file-t0ken', secret: FIRST_SECRET };
       await stratum.outbox.configure([file]);
       clock.advance(MINUTE);
       const refusedAt = clock.now().toISOString();
@@ -151,7 +151,7 @@ function describeAudit(name: string, storeOf: () => Promise<Store>) {
       expect(changes.map(({ actor, action }) => [actor, action])).toEqual([['system', 'created'], ['olga', 'refused']]);
       expect(changes[1]).toEqual({
         seq: changes[1].seq, subscriptionId: 'erp-file', at: refusedAt, actor: 'olga', action: 'refused', source: 'config', reason: 'config-subscription', changes: {
-          url: { from: 'http://127.0.0.1:9/hooks', to: null }, types: { from: [], to: null }, secret: { from: fingerprint(FIRST_SECRET), to: null },
+          url: { from: 'http://127.0.0.1:9/hooks?token=***', to: null }, types: { from: [], to: null }, secret: { from: fingerprint(FIRST_SECRET), to: null },
         },
       });
       // the next start finds it as the file has it: nothing to make again
@@ -162,6 +162,32 @@ function describeAudit(name: string, storeOf: () => Promise<Store>) {
       await stratum.outbox.unsubscribe('erp-api', olga);
       expect(await stratum.outbox.subscription('erp-api')).toBeUndefined();
       await expect(stratum.outbox.unsubscribe('never', olga)).rejects.toMatchObject({ code: 'not-found' });
+    });
+
+    it('keeps a token of the URL\'s query masked in answers and the audit, and in place when the masked URL comes back for the same receiver', async () => {
+      const store = await storeOf();
+      const { stratum } = await open(store);
+      const storedUrl = async () => (await store.read((tx) => tx.outbox.getSubscription('erp')))?.url;
+      const created = await stratum.outbox.subscribe({ id: 'erp', url: 'http://127.0.0.1:9/hooks?token=t0k-first&v=1', secret: FIRST_SECRET }, otto);
+      expect(created.url).toBe('http://127.0.0.1:9/hooks?token=***&v=1');
+      // sent back as shown, with another version: the token stays
+      await stratum.outbox.subscribe({ id: 'erp', url: 'http://127.0.0.1:9/hooks?token=***&v=2', secret: FIRST_SECRET }, olga);
+      expect(await storedUrl()).toBe('http://127.0.0.1:9/hooks?token=t0k-first&v=2');
+      // the masked token for another receiver, or beside a masked key the stored URL has not: refused, nothing changes
+      for (const url of ['http://127.0.0.2:9/hooks?token=***&v=2', 'http://127.0.0.1:9/other?token=***', 'http://127.0.0.1:9/hooks?token=***&api_key=***']) {
+        await expect(stratum.outbox.subscribe({ id: 'erp', url, secret: FIRST_SECRET }, olga), url)
+          .rejects.toMatchObject({ code: 'invalid', details: { reason: 'masked-credential', errors: [{ field: '/url' }] } });
+      }
+      await expect(stratum.outbox.subscribe({ url: 'http://127.0.0.1:9/hooks?token=***', secret: FIRST_SECRET }, olga)).rejects.toMatchObject({ code: 'invalid' });
+      expect(await storedUrl()).toBe('http://127.0.0.1:9/hooks?token=t0k-first&v=2');
+      await stratum.outbox.subscribe({ id: 'erp', url: 'http://127.0.0.1:9/hooks?token=t0k-second&v=2', secret: FIRST_SECRET }, otto);
+      const changes = await changesOf(stratum, 'erp');
+      expect(changes.map((change) => change.changes.url)).toEqual([
+        { from: null, to: 'http://127.0.0.1:9/hooks?token=***&v=1' },
+        { from: 'http://127.0.0.1:9/hooks?token=***&v=1', to: 'http://127.0.0.1:9/hooks?token=***&v=2' },
+        { from: 'http://127.0.0.1:9/hooks?token=***&v=2', to: 'http://127.0.0.1:9/hooks?token=***&v=2', credentialsChanged: true },
+      ]);
+      expect(JSON.stringify([changes, await stratum.outbox.subscriptions(), await stratum.outbox.subscription('erp')])).not.toContain('t0k-');
     });
   });
 }

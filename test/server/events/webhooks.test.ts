@@ -4,6 +4,7 @@
 // delivery log, redelivery, and who may do what.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderEvent, TaskView, WebhookDeliveryView, WebhookSubscription, WebhookSubscriptionChange } from '../../../engine/api.js';
 import { TEST_USERS, TOKENS, type ApiClient } from '../support/client.js';
@@ -16,6 +17,8 @@ let server: TestServer;
 let api: ApiClient;
 let configured: WebhookReceiver;
 let receiver: WebhookReceiver;
+/** The server's log lines. */
+const logged: string[] = [];
 
 beforeAll(async () => {
   configured = await new WebhookReceiver(SECRET).start();
@@ -24,7 +27,7 @@ beforeAll(async () => {
   writeFileSync(join(dataDir, 'users.json'), JSON.stringify(TEST_USERS));
   const webhooksFile = join(dataDir, 'webhooks.json');
   writeFileSync(webhooksFile, JSON.stringify({ subscriptions: [{ id: 'erp-fulfilled', url: configured.url, secret: SECRET, types: ['stratum.order.fulfilled', 'stratum.order.rejected'] }] }));
-  server = await startTestServer({ dataDir, webhooksFile, webhooksAllowPrivate: true });
+  server = await startTestServer({ dataDir, webhooksFile, webhooksAllowPrivate: true, logger: pino({ level: 'info' }, { write: (line: string) => logged.push(line) }) });
   api = server.api;
 });
 afterAll(async () => {
@@ -217,5 +220,61 @@ describe('a subscription of the STRATUM_WEBHOOKS file', () => {
     // someone outside operations is refused before anything is kept
     expect((await api.request('DELETE', '/api/webhooks/erp-fulfilled', { token: TOKENS.erp })).status).toBe(403);
     expect((await api.get<{ items: WebhookSubscriptionChange[] }>('/api/webhooks/erp-fulfilled/changes', TOKENS.operations)).body.items).toHaveLength(changes.length);
+  });
+});
+
+describe('a subscription URL with a token in its query', () => {
+  const TOKEN = 'tok-s3cr3t-value';
+  let tokened: WebhookReceiver;
+  beforeAll(async () => {
+    tokened = await new WebhookReceiver(SECRET).start();
+  });
+  afterAll(async () => {
+    await tokened.stop();
+  });
+  const deliveredTo = (orderNo: string) => tokened.received.find((entry) => entry.event.subject === orderNo)?.path;
+
+  it('never shows the token (answers, audit, delivery log, log lines), delivers to the real URL, and keeps the token when the masked URL comes back', async () => {
+    const created = await api.post<WebhookSubscription>('/api/webhooks', TOKENS.operations, {
+      id: 'tokened', url: `${tokened.url}?token=${TOKEN}&v=1`, secret: SECRET, types: ['stratum.order.waiting-for-approval'],
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.url).toBe(`${tokened.url}?token=***&v=1`);
+    await enter('HOOK-TOKEN-1', 700_000);
+    await until(() => deliveredTo('HOOK-TOKEN-1') !== undefined);
+    expect(deliveredTo('HOOK-TOKEN-1')).toBe(`/hooks?token=${TOKEN}&v=1`);
+
+    // sent back as shown, with another version: the token stays
+    const replaced = await api.post<WebhookSubscription>('/api/webhooks', TOKENS.operations, { id: 'tokened', url: `${tokened.url}?token=***&v=2`, secret: SECRET, types: ['stratum.order.waiting-for-approval'] });
+    expect(replaced.status, replaced.text).toBe(201);
+    await enter('HOOK-TOKEN-2', 700_000);
+    await until(() => deliveredTo('HOOK-TOKEN-2') !== undefined);
+    expect(deliveredTo('HOOK-TOKEN-2')).toBe(`/hooks?token=${TOKEN}&v=2`);
+
+    // the masked token for another receiver (the same one by another name) is refused: it would hand the token over
+    const elsewhere = await api.post('/api/webhooks', TOKENS.operations, { id: 'tokened', url: `${tokened.url.replace('127.0.0.1', 'localhost')}?token=***&v=2`, secret: SECRET });
+    expect(elsewhere.status, elsewhere.text).toBe(422);
+    expect(JSON.parse(elsewhere.text)).toMatchObject({ reason: 'masked-credential', errors: [{ field: '/url' }] });
+
+    // a receiver that echoes the URL in its error: the delivery log has the token masked
+    tokened.mode = 'echo';
+    await enter('HOOK-TOKEN-3', 700_000);
+    const logOf = () => api.get<DeliveryPage>('/api/webhooks/tokened/deliveries', TOKENS.operations);
+    await until(async () => (await logOf()).body.items.some((delivery) => delivery.orderNo === 'HOOK-TOKEN-3' && delivery.lastStatus === 401));
+    tokened.mode = 'ok';
+    const log = await logOf();
+    expect(log.body.items.find((delivery) => delivery.orderNo === 'HOOK-TOKEN-3')!.lastError).toBe('HTTP 401: unknown caller: POST /hooks?token=***&v=2');
+
+    const changes = await api.get<{ items: WebhookSubscriptionChange[] }>('/api/webhooks/tokened/changes', TOKENS.operations);
+    expect(changes.body.items.map((change) => change.changes.url)).toEqual([
+      { from: null, to: `${tokened.url}?token=***&v=1` }, { from: `${tokened.url}?token=***&v=1`, to: `${tokened.url}?token=***&v=2` },
+    ]);
+    const shown = [
+      created.text, replaced.text, elsewhere.text, changes.text, log.text,
+      (await api.get('/api/webhooks/tokened', TOKENS.operations)).text, (await api.get('/api/webhooks', TOKENS.operations)).text,
+      (await api.get('/api/webhook-deliveries/dead', TOKENS.operations)).text, ...logged,
+    ];
+    for (const text of shown) expect(text).not.toContain(TOKEN);
+    expect((await api.request('DELETE', '/api/webhooks/tokened', { token: TOKENS.operations })).status).toBe(204);
   });
 });
