@@ -19,7 +19,10 @@ const AMOUNT_FLOW = 'Flow_AmountTier_Above1000000';
 /** dirk, of the session's users: a vice-president among his groups. */
 const APPROVER = 'approver-token-for-tests';
 
-describe.skipIf(!browserAvailable)('browser modeler against the real server', () => {
+// One designer's session is a few dozen steps per test, each a browser round trip (the deploy dialog's first impact
+// report among them, a second of the server's CPU alone): with the suite's other files running beside chromium on 2
+// cores a test took longer than vitest's 30 s, and every test after it failed on the page it left behind.
+describe.skipIf(!browserAvailable)('browser modeler against the real server', { timeout: 90_000 }, () => {
   let served: ModelerSession;
   let server: RunningServer;
   let browser: Browser;
