@@ -2,7 +2,7 @@
 // the diff, who calls it, which running orders pick it up, and a replay of the
 // recorded orders that names exactly the orders whose route changes.
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ImpactReport, Stratum } from '../../../engine/index.js';
 import { compareRoutes } from '../../../engine/impact/route-comparison.js';
 import { director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
@@ -12,86 +12,166 @@ import { approvalTierDmn, candidate, decidedTiers, EXPORT_CONTROL } from './cand
 let fixture: Fixture;
 let stratum: Stratum;
 
-beforeEach(async () => {
-  fixture = await openFixture();
-  stratum = fixture.stratum;
-});
+/** A Stratum of its own, the shipped library deployed, for each test of the describe block that calls this. */
+function freshFixturePerTest() {
+  beforeEach(async () => {
+    fixture = await openFixture();
+    stratum = fixture.stratum;
+  });
+  afterEach(async () => {
+    await fixture.dispose();
+  });
+}
 
-afterEach(async () => {
-  await fixture.dispose();
-});
+/**
+ * One Stratum for the tests of the describe block that calls this, `prepare`d once: recording the orders is most
+ * of such a test's work, and its analyses only read what was recorded (replay isolation below checks that an
+ * analysis writes nothing), so each test sees the recording as if made for it alone.
+ */
+function fixtureSharedBy(prepare: () => Promise<void>) {
+  beforeAll(async () => {
+    fixture = await openFixture();
+    stratum = fixture.stratum;
+    await prepare();
+  }, 120_000);
+  afterAll(async () => {
+    await fixture.dispose();
+  });
+}
 
-describe('a threshold change (vice-president review from 400,000 instead of 500,000)', () => {
-  it('names exactly the recorded orders between the two values as now waiting for the vice-president', async () => {
-    await recordOrders();
-    const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'))]);
+describe('on one recording of the orders, which the analyses below only read', () => {
+  fixtureSharedBy(recordOrders);
 
-    const [approval] = report.processes;
-    expect(approval.key).toBe('credit-order-approval');
-    expect(approval.version).toBe(2);
-    expect(approval.diff.elements).toEqual([objectWith({
-      elementId: 'Flow_AmountTier_Above500000',
-      change: 'changed',
-      properties: [{ property: 'condition', before: '=reportingAmount > 500000 and reportingAmount <= 1000000', after: '=reportingAmount > 400000 and reportingAmount <= 1000000' }],
-    })]);
+  describe('a threshold change (vice-president review from 400,000 instead of 500,000)', () => {
+    it('names exactly the recorded orders between the two values as now waiting for the vice-president', async () => {
+      const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'))]);
 
-    const nowWaiting = groupsOf(report, 'new-wait');
-    expect(nowWaiting).toEqual([{ description: 'would now wait for "Review order (vice-president)" (vice-president)', orders: ['SO-420', 'SO-480', 'SO-500'] }]);
-    expect(report.replay.blocked).toBe(0);
-    expect(report.blocking).toBe(false);
-    expect(ordersOf(report, 'unchanged')).toEqual(arrayWith(['SO-350', 'SO-520', 'SO-1200', 'SO-PRE']));
-    expect(report.replay.orders).toBe(11);
-    expect(report.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
+      const [approval] = report.processes;
+      expect(approval.key).toBe('credit-order-approval');
+      expect(approval.version).toBe(2);
+      expect(approval.diff.elements).toEqual([objectWith({
+        elementId: 'Flow_AmountTier_Above500000',
+        change: 'changed',
+        properties: [{ property: 'condition', before: '=reportingAmount > 500000 and reportingAmount <= 1000000', after: '=reportingAmount > 400000 and reportingAmount <= 1000000' }],
+      })]);
+
+      const nowWaiting = groupsOf(report, 'new-wait');
+      expect(nowWaiting).toEqual([{ description: 'would now wait for "Review order (vice-president)" (vice-president)', orders: ['SO-420', 'SO-480', 'SO-500'] }]);
+      expect(report.replay.blocked).toBe(0);
+      expect(report.blocking).toBe(false);
+      expect(ordersOf(report, 'unchanged')).toEqual(arrayWith(['SO-350', 'SO-520', 'SO-1200', 'SO-PRE']));
+      expect(report.replay.orders).toBe(11);
+      expect(report.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
+    });
+
+    it('tells the running orders inside the process (they stay on version 1) from those that will start version 2', async () => {
+      const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'))]);
+      const { runningOrders, whereUsed } = report.processes[0];
+      expect(runningOrders.inside.orders).toEqual([{ orderNo: 'SO-VP', version: 1 }]);
+      // a credit order still in its special-change notification will be approved by the new version; a prepaid one never is
+      expect(runningOrders.willPickUp.orders).toEqual(['SO-SC-CREDIT']);
+      // nor by a change to a prepaid order (the re-approval's condition is false for it, whatever the change)
+      expect(runningOrders.couldPickUpOnChange.orders).toEqual([]);
+      expect(whereUsed).toEqual([{
+        processKey: 'sales-order-management', versions: [1], latestCalls: true,
+        // the order-change loop approves a raised amount again with the same process
+        elements: [
+          { elementId: 'CallActivity_ReapproveChange', name: 'Approve changed amount', versions: [1] },
+          { elementId: 'CallActivity_ApproveCreditOrder', name: 'Approve credit order', versions: [1] },
+        ],
+      }]);
+    });
   });
 
-  it('tells the running orders inside the process (they stay on version 1) from those that will start version 2', async () => {
-    await recordOrders();
-    const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'))]);
-    const { runningOrders, whereUsed } = report.processes[0];
-    expect(runningOrders.inside.orders).toEqual([{ orderNo: 'SO-VP', version: 1 }]);
-    // a credit order still in its special-change notification will be approved by the new version; a prepaid one never is
-    expect(runningOrders.willPickUp.orders).toEqual(['SO-SC-CREDIT']);
-    // nor by a change to a prepaid order (the re-approval's condition is false for it, whatever the change)
-    expect(runningOrders.couldPickUpOnChange.orders).toEqual([]);
-    expect(whereUsed).toEqual([{
-      processKey: 'sales-order-management', versions: [1], latestCalls: true,
-      // the order-change loop approves a raised amount again with the same process
-      elements: [
-        { elementId: 'CallActivity_ReapproveChange', name: 'Approve changed amount', versions: [1] },
-        { elementId: 'CallActivity_ApproveCreditOrder', name: 'Approve credit order', versions: [1] },
-      ],
-    }]);
+  describe('a change that makes a recorded decision missing', () => {
+    it('reports the orders whose recorded vice-president decision lacks what the new version needs as blocking', async () => {
+      const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml
+        .replace('<zeebe:output source="=comment" target="vicePresidentComment" />',
+          '<zeebe:output source="=comment" target="vicePresidentComment" />\n          <zeebe:output source="=riskAccepted" target="vicePresidentRiskAccepted" />')
+        .replace('>=vicePresidentApproved<', '>=vicePresidentApproved and vicePresidentRiskAccepted<'))]);
+      expect(report.blocking).toBe(true);
+      expect(report.replay.blocked).toBe(2);
+      const [blocked] = groupsOf(report, 'blocked');
+      expect(blocked.orders).toEqual(['SO-1200', 'SO-520']);
+      expect(blocked.description).toMatch(/^would block at "Vice-president approved\?": the decision the new version needs was never recorded/);
+    });
   });
-});
 
-describe('a change that makes a recorded decision missing', () => {
-  it('reports the orders whose recorded vice-president decision lacks what the new version needs as blocking', async () => {
-    await recordOrders();
-    const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml
-      .replace('<zeebe:output source="=comment" target="vicePresidentComment" />',
-        '<zeebe:output source="=comment" target="vicePresidentComment" />\n          <zeebe:output source="=riskAccepted" target="vicePresidentRiskAccepted" />')
-      .replace('>=vicePresidentApproved<', '>=vicePresidentApproved and vicePresidentRiskAccepted<'))]);
-    expect(report.blocking).toBe(true);
-    expect(report.replay.blocked).toBe(2);
-    const [blocked] = groupsOf(report, 'blocked');
-    expect(blocked.orders).toEqual(['SO-1200', 'SO-520']);
-    expect(blocked.description).toMatch(/^would block at "Vice-president approved\?": the decision the new version needs was never recorded/);
+  describe('a change whose condition reads a customer field order entry does not require', () => {
+    it('blocks the orders whose customer has no id, saying the field is missing for the order, not that a decision was never recorded', async () => {
+      const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml
+        .replace('>=reportingAmount &gt; 500000 and reportingAmount &lt;= 1000000<', '>=customer.id = "ACME" and reportingAmount &gt; 500000 and reportingAmount &lt;= 1000000<'))]);
+      expect(report.findings).toContainEqual(objectWith({ rule: 'order-field-optional', severity: 'error', elementId: 'Flow_AmountTier_Above500000' }));
+      expect(report.blocking).toBe(true);
+      const groups = groupsOf(report, 'blocked');
+      expect(groups.length).toBeGreaterThan(0);
+      for (const { description } of groups) {
+        expect(description).toMatch(/^would block at "[^"]+": customer\.id is missing for this order, and order entry does not require it \(.*Key 'id' not found/);
+      }
+    });
+
+  });
+
+  describe('a new control process called from sales-order-management', () => {
+    it('is picked up by no running order (they are inside sales-order-management version 1) and every replayed credit order would wait for it', async () => {
+      const report = await stratum.impact.analyse([
+        candidate('sales-order-management', (xml) => xml
+          .replace('targetRef="CallActivity_ApproveCreditOrder" />', 'targetRef="CallActivity_CheckExport" />')
+          .replace('<bpmn:callActivity id="CallActivity_ApproveCreditOrder"', `<bpmn:callActivity id="CallActivity_CheckExport" name="Check export">
+        <bpmn:extensionElements><zeebe:calledElement processId="export-control" propagateAllChildVariables="true" /></bpmn:extensionElements>
+      </bpmn:callActivity>
+      <bpmn:sequenceFlow id="Flow_CheckExport_Approve" sourceRef="CallActivity_CheckExport" targetRef="CallActivity_ApproveCreditOrder" />
+      <bpmn:callActivity id="CallActivity_ApproveCreditOrder"`)),
+        { name: 'export-control.bpmn', xml: EXPORT_CONTROL },
+      ]);
+      const control = report.processes.find((process) => process.key === 'export-control')!;
+      expect(control.previousVersion).toBeNull();
+      expect(control.diff.elements.map((element) => element.change)).toEqual(['added', 'added', 'added', 'added', 'added']);
+      expect(control.whereUsed).toEqual([objectWith({ processKey: 'sales-order-management', versions: [], latestCalls: true })]);
+      expect(control.runningOrders.willPickUp.orders).toEqual([]);
+      const management = report.processes.find((process) => process.key === 'sales-order-management')!;
+      expect(management.runningOrders.inside.orders.map((running) => running.orderNo).sort())
+        .toEqual(['SO-PRE-WAITING', 'SO-SC-CREDIT', 'SO-SC-PRE', 'SO-VP']);
+      expect(groupsOf(report, 'new-wait')).toEqual([{
+        description: 'would now wait for "Check export" (export-officer)',
+        orders: ['SO-1200', 'SO-350', 'SO-420', 'SO-480', 'SO-500', 'SO-520'],
+      }]);
+      // the running orders keep sales-order-management version 1, which has no such check: SO-VP waits where it waits
+      expect(ordersOf(report, 'unchanged')).toContain('SO-VP');
+    });
+  });
+
+  describe('a listener that never fired', () => {
+    it('is no route change: a replayed order also waiting at a moved "Order changed" catch that no recorded change reached is unchanged', async () => {
+      // the loop's catch under a new id: every running order would wait there, beside where it actually waits
+      const report = await stratum.impact.analyse([candidate('sales-order-management', (xml) => xml.replaceAll('IntermediateCatchEvent_OrderChanged', 'IntermediateCatchEvent_ChangeArrived'))]);
+      expect(report.replay.orders).toBe(11);
+      expect(report.replay.groups.map((group) => [group.kind, group.count])).toEqual([['unchanged', 11]]);
+      expect(report.replay.changed).toBe(0);
+    });
+
+  });
+
+  describe('replay isolation', () => {
+    it('writes no row, publishes no job and consumes no message', async () => {
+      const before = await snapshot();
+      await stratum.impact.analyse([
+        candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000')),
+      ]);
+      expect(await snapshot()).toEqual(before);
+      // the planning jobs the replay reached are not fetchable; the prepaid order still waits for its payment
+      expect(await stratum.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w', max: 100 })).toEqual([]);
+      const waiting = await stratum.runtime.findInstances({ businessKey: 'SO-PRE-WAITING' });
+      // the order's root: its instances were all started at the same instant of the test's clock, so the list's order among them is the ids'
+      const view = await stratum.runtime.getInstance(waiting.items.find((instance) => instance.parentId === null)!.id);
+      // (and, like every running order, for changes to it)
+      expect(view!.waiting.filter((wait) => wait.type === 'message').map((wait) => wait.message).sort()).toEqual(['OrderChanged', 'PaymentReceived']);
+    });
   });
 });
 
 describe('a change whose condition reads a customer field order entry does not require', () => {
-  it('blocks the orders whose customer has no id, saying the field is missing for the order, not that a decision was never recorded', async () => {
-    await recordOrders();
-    const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml
-      .replace('>=reportingAmount &gt; 500000 and reportingAmount &lt;= 1000000<', '>=customer.id = "ACME" and reportingAmount &gt; 500000 and reportingAmount &lt;= 1000000<'))]);
-    expect(report.findings).toContainEqual(objectWith({ rule: 'order-field-optional', severity: 'error', elementId: 'Flow_AmountTier_Above500000' }));
-    expect(report.blocking).toBe(true);
-    const groups = groupsOf(report, 'blocked');
-    expect(groups.length).toBeGreaterThan(0);
-    for (const { description } of groups) {
-      expect(description).toMatch(/^would block at "[^"]+": customer\.id is missing for this order, and order entry does not require it \(.*Key 'id' not found/);
-    }
-  });
+  freshFixturePerTest();
 
   it('is refused at deploy, as any error finding', async () => {
     const change = candidate('credit-order-approval', (xml) => xml
@@ -102,6 +182,8 @@ describe('a change whose condition reads a customer field order entry does not r
 });
 
 describe('a change that separates a task the requester decided', () => {
+  freshFixturePerTest();
+
   it('blocks the orders whose recorded decider started the order: four eyes would refuse them', async () => {
     const { runtime } = stratum;
     const plant = { name: 'pat', groups: ['procurement', 'production', 'inspection'] };
@@ -126,46 +208,7 @@ describe('a change that separates a task the requester decided', () => {
   });
 });
 
-describe('a new control process called from sales-order-management', () => {
-  it('is picked up by no running order (they are inside sales-order-management version 1) and every replayed credit order would wait for it', async () => {
-    await recordOrders();
-    const report = await stratum.impact.analyse([
-      candidate('sales-order-management', (xml) => xml
-        .replace('targetRef="CallActivity_ApproveCreditOrder" />', 'targetRef="CallActivity_CheckExport" />')
-        .replace('<bpmn:callActivity id="CallActivity_ApproveCreditOrder"', `<bpmn:callActivity id="CallActivity_CheckExport" name="Check export">
-      <bpmn:extensionElements><zeebe:calledElement processId="export-control" propagateAllChildVariables="true" /></bpmn:extensionElements>
-    </bpmn:callActivity>
-    <bpmn:sequenceFlow id="Flow_CheckExport_Approve" sourceRef="CallActivity_CheckExport" targetRef="CallActivity_ApproveCreditOrder" />
-    <bpmn:callActivity id="CallActivity_ApproveCreditOrder"`)),
-      { name: 'export-control.bpmn', xml: EXPORT_CONTROL },
-    ]);
-    const control = report.processes.find((process) => process.key === 'export-control')!;
-    expect(control.previousVersion).toBeNull();
-    expect(control.diff.elements.map((element) => element.change)).toEqual(['added', 'added', 'added', 'added', 'added']);
-    expect(control.whereUsed).toEqual([objectWith({ processKey: 'sales-order-management', versions: [], latestCalls: true })]);
-    expect(control.runningOrders.willPickUp.orders).toEqual([]);
-    const management = report.processes.find((process) => process.key === 'sales-order-management')!;
-    expect(management.runningOrders.inside.orders.map((running) => running.orderNo).sort())
-      .toEqual(['SO-PRE-WAITING', 'SO-SC-CREDIT', 'SO-SC-PRE', 'SO-VP']);
-    expect(groupsOf(report, 'new-wait')).toEqual([{
-      description: 'would now wait for "Check export" (export-officer)',
-      orders: ['SO-1200', 'SO-350', 'SO-420', 'SO-480', 'SO-500', 'SO-520'],
-    }]);
-    // the running orders keep sales-order-management version 1, which has no such check: SO-VP waits where it waits
-    expect(ordersOf(report, 'unchanged')).toContain('SO-VP');
-  });
-});
-
 describe('a listener that never fired', () => {
-  it('is no route change: a replayed order also waiting at a moved "Order changed" catch that no recorded change reached is unchanged', async () => {
-    await recordOrders();
-    // the loop's catch under a new id: every running order would wait there, beside where it actually waits
-    const report = await stratum.impact.analyse([candidate('sales-order-management', (xml) => xml.replaceAll('IntermediateCatchEvent_OrderChanged', 'IntermediateCatchEvent_ChangeArrived'))]);
-    expect(report.replay.orders).toBe(11);
-    expect(report.replay.groups.map((group) => [group.kind, group.count])).toEqual([['unchanged', 11]]);
-    expect(report.replay.changed).toBe(0);
-  });
-
   it('is a new wait where the order now stops there instead of where it actually waits', () => {
     const actual = { status: 'running' as const, completed: [], waiting: [{ element: 'p/UserTask_Review', kind: 'task' as const }] };
     const names = (element: string) => ({ label: `"${element}"`, type: 'bpmn:IntermediateCatchEvent' });
@@ -183,14 +226,14 @@ describe('a change after an earlier one was deployed (orders that ran on an olde
   const viceFrom400000 = candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'));
   const nowVicePresident = 'would now wait for "Review order (vice-president)" (vice-president)';
 
-  /** The recorded orders, then the vice-president's review from 400,000 deployed (change A): orders from 400,000 to 500,000 ran before it. */
-  async function recordOrdersThenDeployA() {
+  // the recorded orders, then the vice-president's review from 400,000 deployed (change A): orders from 400,000 to
+  // 500,000 ran before it
+  fixtureSharedBy(async () => {
     await recordOrders();
     await stratum.library.deploy([viceFrom400000], { user: 'test', note: 'vice-president from 400,000' });
-  }
+  });
 
   it('does not blame the earlier change on an unrelated one: renaming a task elsewhere changes no order', async () => {
-    await recordOrdersThenDeployA();
     const report = await stratum.impact.analyse([candidate('special-change-notification', (xml) => xml
       .replace('name="Acknowledge special change (procurement)"', 'name="Acknowledge the special change (procurement)"'))]);
     expect(report.replay).toMatchObject({ orders: 11, changed: 0, blocked: 0 });
@@ -204,7 +247,6 @@ describe('a change after an earlier one was deployed (orders that ran on an olde
   });
 
   it('reports only what the change alters against the deployed library: a lower threshold names the orders it newly sends to review', async () => {
-    await recordOrdersThenDeployA();
     const report = await stratum.impact.analyse([{
       name: 'credit-order-approval.bpmn', xml: viceFrom400000.xml.replace('reportingAmount &gt; 400000', 'reportingAmount &gt; 300000'),
     }]);
@@ -217,7 +259,6 @@ describe('a change after an earlier one was deployed (orders that ran on an olde
   });
 
   it('names an order that ran on an older version when the change alters its route against the deployed library too', async () => {
-    await recordOrdersThenDeployA();
     // the orders from 400,000 to 1,000,000 go to the sales director instead of the vice-president
     const report = await stratum.impact.analyse([{
       name: 'credit-order-approval.bpmn',
@@ -233,25 +274,9 @@ describe('a change after an earlier one was deployed (orders that ran on an olde
   });
 });
 
-describe('replay isolation', () => {
-  it('writes no row, publishes no job and consumes no message', async () => {
-    await recordOrders();
-    const before = await snapshot();
-    await stratum.impact.analyse([
-      candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000')),
-    ]);
-    expect(await snapshot()).toEqual(before);
-    // the planning jobs the replay reached are not fetchable; the prepaid order still waits for its payment
-    expect(await stratum.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w', max: 100 })).toEqual([]);
-    const waiting = await stratum.runtime.findInstances({ businessKey: 'SO-PRE-WAITING' });
-    // the order's root: its instances were all started at the same instant of the test's clock, so the list's order among them is the ids'
-    const view = await stratum.runtime.getInstance(waiting.items.find((instance) => instance.parentId === null)!.id);
-    // (and, like every running order, for changes to it)
-    expect(view!.waiting.filter((wait) => wait.type === 'message').map((wait) => wait.message).sort()).toEqual(['OrderChanged', 'PaymentReceived']);
-  });
-});
-
 describe('a file deployed as it is', () => {
+  freshFixturePerTest();
+
   it('is no change: no new version, no running order picks anything up, and the replay finds no route changed', async () => {
     await enter(stratum.runtime, order('SO-SAME-1', 1_200_000));
     const xml = readFileSync(new URL('../../../diagrams/credit-order-approval.bpmn', import.meta.url), 'utf8');
@@ -265,6 +290,8 @@ describe('a file deployed as it is', () => {
 });
 
 describe('the diff between deployed versions', () => {
+  freshFixturePerTest();
+
   it('names the changed condition with its text before and after', async () => {
     await stratum.library.deploy([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 1000000', 'reportingAmount &gt; 2000000'))], { user: 'test', note: 'director from 2M' });
     const diff = await stratum.impact.diff('credit-order-approval', 1, 2);
@@ -325,6 +352,8 @@ async function snapshot() {
 }
 
 describe('retired processes', () => {
+  freshFixturePerTest();
+
   it('shows a process no latest version calls any more as retired while its running orders finish on it, and refuses to start it directly', async () => {
     await enter(stratum.runtime, order('SO-SC', 300_000, 'credit', { description: 'green paint' }));
     const review = EXPORT_CONTROL.replaceAll('export-control', 'special-change-review').replace('Export control', 'Special change review');
@@ -345,6 +374,8 @@ describe('retired processes', () => {
 });
 
 describe('a change with a .dmn file', () => {
+  freshFixturePerTest();
+
   it('lints the decision beside the process: a business rule task calling it is no error, and nothing blocks', async () => {
     const bpmn = readFileSync(new URL('../../fixtures/engine/decision-call.bpmn', import.meta.url), 'utf8');
     const dmn = readFileSync(new URL('../../fixtures/dmn/benchmark-decision.dmn', import.meta.url), 'utf8');
