@@ -2,9 +2,9 @@
 // order router: the primary answers it itself (never a worker), with the
 // management port's meaning: 200 only while every worker listens with an event
 // loop that runs and the store answers a read.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describePostgres, dropSchemaUnderLoad, freshSchema, schemaUrl } from '../support/postgres.js';
-import { startTwoWorkers, until, type MainProcess } from './support/main-process.js';
+import { startTwoWorkers, until, workerPids, type MainProcess } from './support/main-process.js';
 
 interface Probe {
   status: number;
@@ -33,16 +33,25 @@ async function probeUntil(url: string, done: (answer: Probe) => boolean, timeout
   }
 }
 
-async function routedServer(env: Record<string, string> = {}): Promise<{ server: MainProcess; url: string; pids: number[] }> {
-  const server = await startTwoWorkers({ env });
+async function routedServer(env: Record<string, string> = {}, forFile = false): Promise<{ server: MainProcess; url: string; pids: number[] }> {
+  const server = await startTwoWorkers({ env, forFile });
   await until(() => server.lines.some((line) => line.msg === 'stratum workers listening'));
   const pids = server.lines.find((line) => line.msg === 'stratum workers listening')!.pids as number[];
   return { server, url: `http://127.0.0.1:${server.port}`, pids };
 }
 
 describe('/healthz on the API port of two routed workers (answered by the primary)', () => {
+  // One server for these tests (starting one is most of a test's CPU): each waits for 200 before it stops a worker,
+  // resumes what it stopped, and the workers must be the ones that started (none was replaced meanwhile).
+  let shared: { server: MainProcess; url: string; pids: number[] };
+  beforeAll(async () => {
+    shared = await routedServer({ STRATUM_HEALTH_PORT: '0' }, true);
+  }, 120_000);
+  const sameWorkers = () => expect(workerPids(shared.server.child.pid!).sort()).toEqual([...shared.pids].sort());
+
   it('answers 200 from the primary itself, GET and HEAD, no worker named', async () => {
-    const { server, url } = await routedServer();
+    const { server, url } = shared;
+    sameWorkers();
     const answer = await probeUntil(url, (each) => each.status === 200);
     expect([answer.body, answer.primary, answer.worker]).toEqual([{ status: 'ok' }, String(server.child.pid), null]);
     const head = await fetch(`${url}/healthz`, { method: 'HEAD' });
@@ -61,7 +70,8 @@ describe('/healthz on the API port of two routed workers (answered by the primar
   }, 120_000);
 
   it('answers 503 naming a worker whose event loop has stopped (SIGSTOP), as the management port does, and 200 once it runs again', async () => {
-    const { server, url, pids } = await routedServer({ STRATUM_HEALTH_PORT: '0' });
+    const { server, url, pids } = shared;
+    sameWorkers();
     const management = `http://127.0.0.1:${server.lines.find((line) => line.msg === 'management port listening')!.healthPort as number}`;
     await probeUntil(url, (answer) => answer.status === 200);
     const stopped = pids[1];
@@ -80,7 +90,8 @@ describe('/healthz on the API port of two routed workers (answered by the primar
   }, 120_000);
 
   it('answers every probe within a second while both workers are stopped (SIGSTOP), 503 naming both once they stall', async () => {
-    const { server, url, pids } = await routedServer();
+    const { server, url, pids } = shared;
+    sameWorkers();
     await probeUntil(url, (answer) => answer.status === 200);
     for (const pid of pids) process.kill(pid, 'SIGSTOP');
     try {

@@ -5,16 +5,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanUpAfterEachTest } from '../../support/cleanup.js';
+import { cleanUpAfterEachFile, cleanUpAfterEachTest } from '../../support/cleanup.js';
 import { compiledPath } from '../../support/compiled-sources.js';
 import { TEST_USERS } from './client.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './real-server.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const started: { child: ChildProcess; detached: boolean }[] = [];
-const dataDirs: string[] = [];
+/** The processes started and data folders made for one test, and those for the tests of a file (`forFile`). */
+const ofTest = { started: [] as { child: ChildProcess; detached: boolean }[], dataDirs: [] as string[] };
+const ofFile = { started: [] as { child: ChildProcess; detached: boolean }[], dataDirs: [] as string[] };
 
-cleanUpAfterEachTest(() => {
+function cleanUp({ started, dataDirs }: typeof ofTest): void {
   for (const { child, detached } of started.splice(0)) {
     if (child.exitCode !== null || child.signalCode !== null) continue;
     try {
@@ -25,7 +26,10 @@ cleanUpAfterEachTest(() => {
     }
   }
   dataDirs.splice(0).forEach(removeDataDir);
-});
+}
+
+cleanUpAfterEachTest(() => cleanUp(ofTest));
+cleanUpAfterEachFile(() => cleanUp(ofFile));
 
 /** A line of the server's log. */
 export interface LogLine {
@@ -53,8 +57,11 @@ export interface LaunchedMain {
   line: (matches: (line: LogLine) => boolean) => Promise<LogLine>;
 }
 
-/** Spawns server/main.ts with `env` (and PATH, PORT=0); killed (its group when `detached`) after the test. */
-export function launchMain(env: Record<string, string>, { detached = false, nodeOptions = [] as string[] } = {}): LaunchedMain {
+/**
+ * Spawns server/main.ts with `env` (and PATH, PORT=0); killed (its group when `detached`) after the test, or with
+ * `forFile` after the test file (a server that several tests share, started in a beforeAll).
+ */
+export function launchMain(env: Record<string, string>, { detached = false, nodeOptions = [] as string[], forFile = false } = {}): LaunchedMain {
   // compiled: under tsx each process of the pool took seconds longer to start (test/support/compiled-sources.ts)
   const child = spawn(process.execPath, [...nodeOptions, compiledPath('server/main.ts')], {
     cwd: ROOT,
@@ -62,7 +69,7 @@ export function launchMain(env: Record<string, string>, { detached = false, node
     stdio: ['ignore', 'pipe', 'pipe'],
     detached,
   });
-  started.push({ child, detached });
+  (forFile ? ofFile : ofTest).started.push({ child, detached });
   const lines: LogLine[] = [];
   const watchers: { matches: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -100,7 +107,7 @@ export function launchMain(env: Record<string, string>, { detached = false, node
  * order router's, with several routed workers). `detached`: in a process group of its own, so a test can signal
  * the group as a terminal does.
  */
-export async function startMain(env: Record<string, string>, ready = 'stratum server listening', options: { detached?: boolean; nodeOptions?: string[] } = {}): Promise<MainProcess> {
+export async function startMain(env: Record<string, string>, ready = 'stratum server listening', options: { detached?: boolean; nodeOptions?: string[]; forFile?: boolean } = {}): Promise<MainProcess> {
   const { child, lines, exit, line } = launchMain(env, options);
   const { port } = await line((candidate) => candidate.msg === ready && candidate.port !== undefined);
   return { child, lines, port: port!, exit, line };
@@ -128,19 +135,20 @@ export function workerPids(primary: number): number[] {
 }
 
 /**
- * `npm start` with two workers on a fresh SQLite folder (removed after the test), the test users and the
- * shipped diagrams; routed by order unless `routing` is 'off'; `env` adds to (or overrides) that environment.
+ * `npm start` with two workers on a fresh SQLite folder (removed after the test, or with `forFile` after the file),
+ * the test users and the shipped diagrams; routed by order unless `routing` is 'off'; `env` adds to (or overrides)
+ * that environment.
  */
 export async function startTwoWorkers(
-  { routing = 'order', detached = false, env = {} }: { routing?: 'order' | 'off'; detached?: boolean; env?: Record<string, string> } = {},
+  { routing = 'order', detached = false, env = {}, forFile = false }: { routing?: 'order' | 'off'; detached?: boolean; env?: Record<string, string>; forFile?: boolean } = {},
 ): Promise<MainProcess> {
   const dataDir = makeDataDir();
-  dataDirs.push(dataDir);
+  (forFile ? ofFile : ofTest).dataDirs.push(dataDir);
   const usersFile = join(dataDir, 'users.json');
   writeFileSync(usersFile, JSON.stringify(TEST_USERS));
   // routed, the primary's line names the router's port; otherwise the workers' lines name the port they share
   return startMain({
     HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR,
     STRATUM_WORKERS: '2', STRATUM_ROUTING: routing, STRATUM_DEPLOY_NOTE: 'optional', ...env,
-  }, routing === 'order' ? 'stratum workers listening' : 'stratum server listening', { detached });
+  }, routing === 'order' ? 'stratum workers listening' : 'stratum server listening', { detached, forFile });
 }
