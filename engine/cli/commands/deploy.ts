@@ -11,7 +11,7 @@ import { messageChangeLines } from '../message-changes.js';
 import { relatedConditionLines } from '../related-conditions.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { checkOnServer } from './remote-validate.js';
-import { formatFinding } from './validate.js';
+import { formatFinding } from '../format-finding.js';
 
 const HELP = `Usage: stratum deploy --server <url> --note <text> [options] <file.bpmn | file.dmn | folder>…
 

@@ -9,7 +9,7 @@ import { apiUrl, refusal, uploadFiles } from '../server-upload.js';
 import { diffLines } from '../../impact/process-diff.js';
 import { messageChangeLines } from '../message-changes.js';
 import { relatedConditionLines } from '../related-conditions.js';
-import { formatFinding } from './validate.js';
+import { formatFinding } from '../format-finding.js';
 
 const HELP = `Usage: stratum impact --server <url> [options] <file.bpmn | file.dmn | folder>…
 

@@ -6,6 +6,7 @@ import { decodeXml } from '../../interop/index.js';
 import type { Finding } from '../../errors.js';
 import { lintFiles, type BpmnSource } from '../../lint/lint-bpmn.js';
 import { readBpmnFiles, reason } from '../bpmn-files.js';
+import { formatFinding } from '../format-finding.js';
 import { formatJobTypes, jobTypesOf } from '../job-types.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { messageChangeLines } from '../message-changes.js';
@@ -106,11 +107,6 @@ export const validate: Command = {
 };
 
 /** `file:elementId: message (rule)`; warnings say so. */
-export function formatFinding(finding: Finding): string {
-  const severity = finding.severity === 'warning' ? 'warning: ' : '';
-  return `${finding.file ?? '-'}:${finding.elementId ?? '-'}: ${severity}${finding.message} (${finding.rule})`;
-}
-
 /** `otherWarnings`: the related conditions and messages the server named beside the findings. */
 function summary(fileCount: number, findings: Finding[], otherWarnings = 0): string {
   const errors = findings.filter((finding) => finding.severity === 'error').length;
