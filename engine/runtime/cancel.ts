@@ -4,13 +4,13 @@
 // instance that has ended; such a refused cancel is kept in the history of the
 // instance it addressed (refused-attempts.ts), which every view of its order lists.
 import type { Actor } from '../api.js';
-import { conflict, notFound, type StratumError } from '../errors.js';
+import { conflict, type StratumError } from '../errors.js';
 import { lapseOpenChanges } from '../orders/order-change.js';
 import { cancelTree } from './cancel-tree.js';
 import { recordingRefusal, recordRefusedAtInstance } from './refused-attempts.js';
 import { callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
-import { lockOrderOf } from './wait-locks.js';
+import { lockInstanceAfterOrder } from './wait-locks.js';
 
 /** The word a refused cancel of an instance that has ended is kept under (its 409 names none). */
 const INSTANCE_ENDED = 'instance-ended';
@@ -19,15 +19,8 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
   const caller = callerOf(actor);
   await recordingRefusal<void, { error: StratumError; reason: string }>((attempt) => steps.step('cancel', async (tx, moving) => {
     const refuse = (error: StratumError, reason: string) => (attempt.current = { error, reason }).error;
-    // The order's lock before any of its rows, as an incident retry and a task's decision take it: the cancel locks
-    // its tree from the top down, the retry of a called instance's incident from the bottom up, and the two deadlocked
-    // (PostgreSQL then chose which to abort, so a retry asked during a cancel could still win). An instance's
-    // business key and root never change, so the unlocked read names the right order.
-    const unlocked = await tx.getInstance(instanceId);
-    if (!unlocked) throw notFound(`no instance ${instanceId}`);
-    await lockOrderOf(tx, unlocked);
-    const instance = await tx.getInstance(instanceId, { lock: true });
-    if (!instance) throw notFound(`no instance ${instanceId}`);
+    // the order's lock before any of its rows: a retry asked meanwhile waits for the cancel, and deadlocks with it no more
+    const instance = await lockInstanceAfterOrder(tx, instanceId);
     moving(instance);
     // A called instance is part of its order: cancelling it alone would fail the caller.
     if (instance.parentId) {

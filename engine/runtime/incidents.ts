@@ -17,7 +17,7 @@ import type { QueuedStep } from './queued-step.js';
 import { callerEntry, callerOf, type StepCaller } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { subtreeOf } from './tree-views.js';
-import { lockOrderOf } from './wait-locks.js';
+import { lockInstanceAfterOrder } from './wait-locks.js';
 
 /**
  * A retry refused for the incident's state (`incident-resolved`, `not-root-cause`, `caller-moved-on`) or for what
@@ -148,12 +148,8 @@ export class Incidents {
     const refusing = (error: StratumError, reason: string) => (note.current = { error, reason, instanceId: incident.instanceId }).error;
     // The order's lock first, as a task's decision takes it: the retry may bring back a claim that four eyes now
     // refuses its holder, and gives it back reading the order's decisions (void-claims.ts), which a decision
-    // committing beside it on another server must not slip past. An instance's business key and root never change.
-    const unlocked = await tx.getInstance(incident.instanceId);
-    if (!unlocked) throw notFound(`no instance ${incident.instanceId}`);
-    await lockOrderOf(tx, unlocked);
-    const instance = await tx.getInstance(incident.instanceId, { lock: true });
-    if (!instance) throw notFound(`no instance ${incident.instanceId}`);
+    // committing beside it on another server must not slip past.
+    const instance = await lockInstanceAfterOrder(tx, incident.instanceId);
     moving(instance);
     if (incident.resolvedAt) {
       throw refusing(conflict(`incident ${incidentId} was already ${incident.resolution} at ${incident.resolvedAt} by ${incident.resolvedBy ?? 'the system'}`, {

@@ -68,8 +68,23 @@ export async function failedCallerOf(tx: StoreTx, instance: InstanceRow): Promis
  * Takes the lock of the order `member` (a wait or an instance) belongs to, before any of its instances' locks: a step
  * that checks a rule of the whole order (four eyes, an open change) holds it while it reads and writes.
  */
-export async function lockOrderOf(tx: StoreTx, member: { businessKey: string | null; rootId: string }): Promise<void> {
+async function lockOrderOf(tx: StoreTx, member: { businessKey: string | null; rootId: string }): Promise<void> {
   await tx.lockBusinessKey(orderLockKey(member));
+}
+
+/**
+ * Locks instance `instanceId` after its order (lockOrderOf), as a cancel and an incident retry do: they lock the order's
+ * instances in opposite directions (the cancel from the root down, a retry from a called instance up), and without
+ * the order's lock first the two deadlocked on PostgreSQL. An instance's business key and root never change, so the
+ * unlocked read names the right order.
+ */
+export async function lockInstanceAfterOrder(tx: StoreTx, instanceId: string): Promise<InstanceRow> {
+  const unlocked = await tx.getInstance(instanceId);
+  if (!unlocked) throw notFound(`no instance ${instanceId}`);
+  await lockOrderOf(tx, unlocked);
+  const instance = await tx.getInstance(instanceId, { lock: true });
+  if (!instance) throw notFound(`no instance ${instanceId}`);
+  return instance;
 }
 
 // helpers
