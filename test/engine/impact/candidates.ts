@@ -27,6 +27,18 @@ export const acmeToDirector = () => candidate('credit-order-approval', (xml) => 
   '>=reportingAmount &gt; 1000000<', '>=reportingAmount &gt; 1000000 or (customer.name = "ACME" and reportingAmount &gt; 500000)<',
 ));
 
+/** The export control (EXPORT_CONTROL), called from sales-order-management before the credit approval. */
+export const exportControlBeforeApproval = (): BpmnFile[] => [
+  candidate('sales-order-management', (xml) => xml
+    .replace('targetRef="CallActivity_ApproveCreditOrder" />', 'targetRef="CallActivity_CheckExport" />')
+    .replace('<bpmn:callActivity id="CallActivity_ApproveCreditOrder"', `<bpmn:callActivity id="CallActivity_CheckExport" name="Check export">
+      <bpmn:extensionElements><zeebe:calledElement processId="export-control" propagateAllChildVariables="true" /></bpmn:extensionElements>
+    </bpmn:callActivity>
+    <bpmn:sequenceFlow id="Flow_CheckExport_Approve" sourceRef="CallActivity_CheckExport" targetRef="CallActivity_ApproveCreditOrder" />
+    <bpmn:callActivity id="CallActivity_ApproveCreditOrder"`)),
+  { name: 'export-control.bpmn', xml: EXPORT_CONTROL },
+];
+
 /** A shipped diagram changed by `change`, which must change it. */
 export function candidate(key: string, change: (xml: string) => string): BpmnFile {
   const xml = readFileSync(`${DIAGRAMS_DIR}${key}.bpmn`, 'utf8');

@@ -7,7 +7,7 @@ import type { ImpactReport, Stratum } from '../../../engine/index.js';
 import { compareRoutes } from '../../../engine/impact/route-comparison.js';
 import { director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 import { anything, arrayWith, objectWith } from '../../support/matchers.js';
-import { approvalTierDmn, candidate, decidedTiers, EXPORT_CONTROL } from './candidates.js';
+import { approvalTierDmn, candidate, decidedTiers, EXPORT_CONTROL, exportControlBeforeApproval } from './candidates.js';
 
 let fixture: Fixture;
 let stratum: Stratum;
@@ -114,16 +114,7 @@ describe('on one recording of the orders, which the analyses below only read', (
 
   describe('a new control process called from sales-order-management', () => {
     it('is picked up by no running order (they are inside sales-order-management version 1) and every replayed credit order would wait for it', async () => {
-      const report = await stratum.impact.analyse([
-        candidate('sales-order-management', (xml) => xml
-          .replace('targetRef="CallActivity_ApproveCreditOrder" />', 'targetRef="CallActivity_CheckExport" />')
-          .replace('<bpmn:callActivity id="CallActivity_ApproveCreditOrder"', `<bpmn:callActivity id="CallActivity_CheckExport" name="Check export">
-        <bpmn:extensionElements><zeebe:calledElement processId="export-control" propagateAllChildVariables="true" /></bpmn:extensionElements>
-      </bpmn:callActivity>
-      <bpmn:sequenceFlow id="Flow_CheckExport_Approve" sourceRef="CallActivity_CheckExport" targetRef="CallActivity_ApproveCreditOrder" />
-      <bpmn:callActivity id="CallActivity_ApproveCreditOrder"`)),
-        { name: 'export-control.bpmn', xml: EXPORT_CONTROL },
-      ]);
+      const report = await stratum.impact.analyse(exportControlBeforeApproval());
       const control = report.processes.find((process) => process.key === 'export-control')!;
       expect(control.previousVersion).toBeNull();
       expect(control.diff.elements.map((element) => element.change)).toEqual(['added', 'added', 'added', 'added', 'added']);
