@@ -194,6 +194,9 @@ export const OPERATIONS: Operation[] = [
     analysis: true,
     query: 'ImpactQuery',
     body: { kind: 'deployment' },
+    problems: {
+      503: 'The replay\'s worker process stopped before it answered, and so did the new one it was given (`reason: "replay-worker-stopped"`: killed from outside, the OOM killer, or crashed by the replay; the detail names how each stopped); nothing was stored. A worker killed while idle is replaced without a word: only a second stop answers this.',
+    },
     responses: { 200: { description: 'The impact of the change.', schema: 'ImpactReport' } },
   },
   {

@@ -6,8 +6,10 @@
 // steps a core before the replay, and by default one core has no worker at
 // all; the server's event loop only hands out the jobs and merges the results. Workers stay idle for a while for the next replay
 // (never holding the server open); a cancelled replay kills its workers at
-// once; each worker's heap is capped; a worker's error or crash fails the
-// replay with a message saying so.
+// once; each worker's heap is capped; a replay that throws in a worker fails
+// with its message; a worker that stops before it answers (killed while idle,
+// its exit not yet heard, or killed or crashed while replaying) is replaced
+// once, and a second stop fails the replay with a refusal saying so.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -19,7 +21,7 @@ import type { OrderSelection } from './recorded-orders.js';
 import { reportOf, type OrderChange } from './replay.js';
 import { lowerPriority } from './replay-priority.js';
 import type { ReplayJob, ReplayWorkerMessage } from './replay-worker.js';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, StratumError } from '../errors.js';
 import { wholeNumberSetting } from '../setting-number.js';
 
 /** Orders a worker takes at a time from the selection. */
@@ -83,51 +85,32 @@ export async function replayInWorkers(replica: StoreReplica, files: BpmnFile[], 
   const began = performance.now();
   const count = Math.max(1, run.workers);
   const done = new Array<number>(count).fill(0);
-  const workers = Array.from({ length: count }, () => takeWorker());
-  const stopAll = () => Promise.all(workers.map(stop));
-  const onAbort = () => void stopAll();
+  const working = new Set<ChildProcess>();
+  // once the replay ends early (cancelled, or one of its shards failed), a worker that stops is not replaced
+  const ending = new AbortController();
+  const stopAll = () => Promise.all([...working].map(stop));
+  const onAbort = () => {
+    ending.abort();
+    void stopAll();
+  };
   run.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const results = await Promise.all(workers.map((worker, index) => new Promise<OrderChange[]>((resolve, reject) => {
-      const onMessage = (message: ReplayWorkerMessage) => {
-        if (message.type === 'failed') {
-          stopListening();
-          worker.kill('SIGKILL');
-          reject(new Error(`the replay failed in its worker process: ${message.message}`));
-          return;
-        }
-        done[index] = message.type === 'done' ? message.changes.length : message.orders;
-        run.progress?.(done.reduce((sum, orders) => sum + orders, 0));
-        if (message.type !== 'done') return;
-        stopListening();
-        giveBack(worker);
-        resolve(message.changes);
-      };
-      const onError = (error: Error) => {
-        stopListening();
-        reject(new Error(`a replay worker process could not run: ${error.message}`));
-      };
-      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-        stopListening();
-        const how = signal ? `signal ${signal}` : `exit code ${code}`;
-        reject(run.signal?.aborted ? abortReason(run.signal)
-          : new Error(`a replay worker process stopped (${how}) before it finished; its heap is capped at ${WORKER_HEAP_MB} MB, and its error, if any, is in the server's log`));
-      };
-      const stopListening = () => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-      worker.send({
-        replica, files, selection, shard: { index, count, chunk: run.chunk ?? CHUNK }, ...(run.serverRoles && { serverRoles: run.serverRoles }),
-      } satisfies ReplayJob);
+    // every shard takes its first worker before the first await: a cancel from here on finds them all in `working`
+    const results = await Promise.all(Array.from({ length: count }, (_, index) => replayShard({
+      replica, files, selection, shard: { index, count, chunk: run.chunk ?? CHUNK }, ...(run.serverRoles && { serverRoles: run.serverRoles }),
+    }, {
+      working,
+      ending: ending.signal,
+      ...(run.signal && { signal: run.signal }),
+      progress: (orders) => {
+        done[index] = orders;
+        run.progress?.(done.reduce((sum, replayed) => sum + replayed, 0));
+      },
     })));
     return reportOf(results.flat(), performance.now() - began);
   } catch (error) {
     // one worker failed or the replay was cancelled: none of the others goes on
+    ending.abort();
     await stopAll();
     throw error;
   } finally {
@@ -135,9 +118,97 @@ export async function replayInWorkers(replica: StoreReplica, files: BpmnFile[], 
   }
 }
 
+interface ShardRun {
+  /** The replay's workers at work now, for a cancel or a failure to kill. */
+  working: Set<ChildProcess>;
+  /** Aborted when the replay ends early: a worker of it that stops then is not replaced. */
+  ending: AbortSignal;
+  /** The caller's. */
+  signal?: AbortSignal;
+  /** Told the orders this shard's worker replayed so far. */
+  progress: (orders: number) => void;
+}
+
+/**
+ * One shard on one worker. A worker that stops before it answers (killed from outside while idle, its exit not yet
+ * heard; killed or crashed while replaying) is replaced once by a new worker, which replays the shard from its
+ * start; when that one stops too, the replay fails with `replay-worker-stopped` (docs/impact.md, "Errors"). A worker
+ * stopped by a cancel, or by the replay failing elsewhere, is not replaced; a replay that throws in its worker is
+ * not tried again (it would throw again).
+ */
+async function replayShard(job: ReplayJob, run: ShardRun): Promise<OrderChange[]> {
+  const stops: string[] = [];
+  for (let worker = takeWorker(); ; worker = newWorker()) {
+    run.working.add(worker);
+    const outcome = await runJob(worker, job, run);
+    run.working.delete(worker);
+    if ('changes' in outcome) {
+      giveBack(worker);
+      return outcome.changes;
+    }
+    await stop(worker);
+    if (run.signal?.aborted) throw abortReason(run.signal);
+    stops.push(outcome.stopped);
+    if (run.ending.aborted) throw new Error(`a replay worker process stopped (${outcome.stopped}) before it finished`);
+    if (stops.length === 2) throw workerStopped(stops);
+    run.progress(0);
+  }
+}
+
+/** What a job on one worker came to: the shard's changes, or how the worker stopped before it answered. */
+type JobOutcome = { changes: OrderChange[] } | { stopped: string };
+
+/** Sends one job to a worker and waits for its answer; a replay that throws in the worker rejects. */
+function runJob(worker: ChildProcess, job: ReplayJob, run: ShardRun): Promise<JobOutcome> {
+  return new Promise<JobOutcome>((resolve, reject) => {
+    let replaying = false;
+    const stopped = (how: string) => {
+      stopListening();
+      resolve({ stopped: replaying ? `${how}, while replaying` : `${how}, before it answered` });
+    };
+    const onMessage = (message: ReplayWorkerMessage) => {
+      if (message.type === 'failed') {
+        stopListening();
+        worker.kill('SIGKILL');
+        reject(new Error(`the replay failed in its worker process: ${message.message}`));
+        return;
+      }
+      replaying = true;
+      run.progress(message.type === 'done' ? message.changes.length : message.orders);
+      if (message.type !== 'done') return;
+      stopListening();
+      resolve({ changes: message.changes });
+    };
+    const onError = (error: Error) => stopped(`it could not run: ${error.message}`);
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => stopped(signal ? `signal ${signal}` : `exit code ${code}`);
+    const stopListening = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    // a channel that has closed (the worker died unseen) says so here, not as an 'error'
+    worker.send(job, (error: Error | null) => {
+      if (error) stopped(`its job could not be sent: ${error.message}`);
+    });
+  });
+}
+
+/** The clear refusal after a shard's second worker stopped too (HTTP 503, `reason: "replay-worker-stopped"`). */
+function workerStopped(stops: string[]): StratumError {
+  return new StratumError('unavailable',
+    `The replay's worker process stopped before it finished, and so did the new one it was given: ${stops.join('; then ')}. `
+    + `Killed from outside (the OOM killer, kill) or crashed by this replay; a worker's heap is capped at ${WORKER_HEAP_MB} MB, `
+    + 'and its error, if any, is in the server\'s log. Nothing was stored: try again, or replay fewer orders (last, from/to) or none (replay=false).',
+    { reason: 'replay-worker-stopped' });
+}
+
 /** Kills a worker at once; resolves when it has exited. */
 function stop(worker: ChildProcess): Promise<void> {
-  if (worker.exitCode !== null || worker.signalCode !== null) return Promise.resolve();
+  // no pid: it never started (its 'error' said so), and no exit will come
+  if (worker.pid === undefined || worker.exitCode !== null || worker.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     worker.once('exit', () => resolve());
     worker.kill('SIGKILL');
@@ -160,6 +231,11 @@ function takeWorker(): ChildProcess {
     kept.worker.channel?.ref();
     return kept.worker;
   }
+  return newWorker();
+}
+
+/** A new worker, counted until it exits. */
+function newWorker(): ChildProcess {
   const worker = startWorker();
   alive.add(worker);
   worker.once('exit', () => {

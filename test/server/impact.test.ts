@@ -45,7 +45,8 @@ describe('POST /api/impact', () => {
     // client go: the replay starts cold, so the cancel is what ends it
     for (const pid of replayWorkerPids()) process.kill(pid, 'SIGKILL');
     // the pool hears of a killed worker's exit an event-loop turn or more later (seconds on a loaded runner, where
-    // vitest's default second ran out and the next test's replay was handed the dying worker: a 500)
+    // vitest's default second ran out); a replay handed a dying worker now replays on a new one, but a killed worker
+    // not handed one would still count below as running
     await vi.waitFor(() => expect(runningReplayWorkers()).toBe(0), { timeout: 15_000 });
     const replays: ReplayEvent[] = [];
     const client = new AbortController();
@@ -93,6 +94,39 @@ describe('POST /api/impact', () => {
     expect(report.blocking).toBe(false);
     const after = (await api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body;
     expect(after.versions).toEqual(before.versions);
+  });
+
+  it('answers an analysis whose idle replay worker was killed from outside a moment before: a new worker replays', async () => {
+    // the analysis before left its worker idle; the OOM killer or `kill` ends it, and the analysis comes before the pool hears
+    const idle = replayWorkerPids();
+    expect(idle.length).toBeGreaterThan(0);
+    for (const pid of idle) process.kill(pid, 'SIGKILL');
+    const response = await api.request<ImpactReport>('POST', '/api/impact?last=100', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });
+    expect(response.status).toBe(200);
+    expect(response.body.replay.groups.map((group) => [group.kind, group.count])).toEqual([['unchanged', 3]]);
+    expect(replayWorkerPids().some((pid) => idle.includes(pid))).toBe(false);
+  });
+
+  it('refuses with 503 replay-worker-stopped when the replay\'s worker and the new one it is given both die', async () => {
+    const killed: number[] = [];
+    // every worker killed as soon as it is there, idle or handed its job (as a replay that crashes its worker would)
+    const killer = setInterval(() => {
+      for (const pid of replayWorkerPids()) {
+        if (killed.includes(pid)) continue;
+        killed.push(pid);
+        process.kill(pid, 'SIGKILL');
+      }
+    }, 5);
+    try {
+      await vi.waitFor(() => expect(runningReplayWorkers()).toBe(0), { timeout: 15_000 });
+      const response = await api.request('POST', '/api/impact?last=100', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });
+      expect(response.status).toBe(503);
+      const problem = problemOf(response);
+      expect(problem.reason).toBe('replay-worker-stopped');
+      expect(problem.detail).toMatch(/^The replay's worker process stopped before it finished, and so did the new one it was given: signal SIGKILL, before it answered; then signal SIGKILL, before it answered\./);
+    } finally {
+      clearInterval(killer);
+    }
   });
 
   it('replays a candidate with a business rule task on the decision the change brings, and names the decision, who calls it and the running orders that will evaluate it', async () => {

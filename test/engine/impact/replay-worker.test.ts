@@ -1,7 +1,8 @@
 // Replay in worker processes: the same groups, with the same order numbers in
 // the same order, as a replay in the calling thread; the workers run at the
 // lowest CPU priority, every thread of them; a cancelled replay ends its
-// workers at once; a replay that fails in a worker says so.
+// workers at once; a replay that fails in a worker says so; a worker killed
+// while idle is replaced unseen, one that stops twice is a refusal that says so.
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
@@ -149,6 +150,69 @@ describe('a replay in worker processes', () => {
     }
   });
 
+  it('replays on a new worker when the idle worker it was handed was killed from outside, its exit not yet heard', { timeout: 120_000 }, async () => {
+    await recordOrders(['RW-40', 350_000], ['RW-41', 450_000]);
+    const replica = { kind: 'sqlite' as const, dataDir: fixture.dataDir, busyTimeoutMs: 1000 };
+    const selection = { processKey: 'order-to-cash' };
+    await coldPool();
+    expect((await replayInWorkers(replica, lowered(), selection, { workers: 1 })).orders).toBe(2);
+    const [idle] = replayWorkerPids();
+    // the OOM killer, `kill`: the pool hears of it an event-loop turn or more later, after this replay took the worker
+    process.kill(idle, 'SIGKILL');
+
+    const report = await replayInWorkers(replica, lowered(), selection, { workers: 1 });
+    expect(report.orders).toBe(2);
+    expect(report.groups.find((group) => group.kind === 'new-wait')!.orders).toEqual(['RW-41']);
+    const [replacement] = replayWorkerPids();
+    expect(replacement).not.toBe(idle);
+    // started as every worker is: at the lowest priority
+    expect(getPriority(replacement)).toBe(REPLAY_NICE);
+  });
+
+  it('fails with a refusal naming the stop when the worker dies during the replay, and the new one it is given too', { timeout: 120_000 }, async () => {
+    await recordOrders(['RW-42', 350_000], ['RW-43', 450_000]);
+    await coldPool();
+    const killed: number[] = [];
+    // each worker of the replay killed as soon as it has its job (the replay crashing it, running out of memory):
+    // long before it has loaded the engine and could answer
+    const killer = setInterval(() => {
+      for (const pid of replayWorkerPids()) {
+        if (killed.includes(pid)) continue;
+        killed.push(pid);
+        process.kill(pid, 'SIGKILL');
+      }
+    }, 5);
+    try {
+      const replay = replayInWorkers({ kind: 'sqlite', dataDir: fixture.dataDir, busyTimeoutMs: 1000 }, lowered(), { processKey: 'order-to-cash' }, { workers: 1 });
+      await expect(replay).rejects.toThrow(
+        /^The replay's worker process stopped before it finished, and so did the new one it was given: signal SIGKILL, before it answered; then signal SIGKILL, before it answered\. .*heap is capped at 512 MB/,
+      );
+      await expect(replay).rejects.toMatchObject({ code: 'unavailable', details: { reason: 'replay-worker-stopped' } });
+    } finally {
+      clearInterval(killer);
+    }
+    // the one it was handed and one new one, no third
+    expect(killed).toHaveLength(2);
+    expect(runningReplayWorkers()).toBe(0);
+  });
+
+  it('gives a cancelled replay no new worker: the worker the cancel killed is not replaced', { timeout: 120_000 }, async () => {
+    await recordOrders(['RW-45', 350_000]);
+    await coldPool();
+    const caller = new AbortController();
+    const replay = replayInWorkers({ kind: 'sqlite', dataDir: fixture.dataDir, busyTimeoutMs: 1000 }, lowered(), { processKey: 'order-to-cash' }, {
+      workers: 1, signal: caller.signal,
+    });
+    expect(runningReplayWorkers()).toBe(1);
+    caller.abort(new Error('the designer closed the dialog'));
+
+    await expect(replay).rejects.toThrow('the designer closed the dialog');
+    expect(runningReplayWorkers()).toBe(0);
+    // a new worker would have been started in the turn the killed worker's exit was heard
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(runningReplayWorkers()).toBe(0);
+  });
+
   it('fails with the worker\'s error when the replay throws in its process', { timeout: 120_000 }, async () => {
     // a folder with no Stratum database in it: the worker's store has no tables to read
     const empty = mkdtempSync(join(tmpdir(), 'stratum-replay-empty-'));
@@ -162,6 +226,12 @@ describe('a replay in worker processes', () => {
 });
 
 // helpers
+
+/** No idle worker of an earlier test left: every worker from here on is the test's own. */
+async function coldPool() {
+  for (const pid of replayWorkerPids()) process.kill(pid, 'SIGKILL');
+  await vi.waitFor(() => expect(runningReplayWorkers()).toBe(0), { timeout: 15_000 });
+}
 
 /** A thread's nice value from /proc/<pid>/task/<tid>/stat (field 19; the name in field 2 may hold spaces). */
 function niceOf(statFile: string): number {
