@@ -32,6 +32,19 @@ export function createModdle(flavour: ExtensionFlavour): BpmnModdle {
   return new BpmnModdle(flavour === 'camunda' ? { camunda: camundaPackage } : { zeebe: zeebePackage });
 }
 
+/**
+ * One moddle per flavour for every parse, as bpmn-js keeps one per modeler: moddle builds each type's descriptor the
+ * first time an instance meets it, so a fresh instance per file parsed the shipped library 4 times slower (59 → 16 ms
+ * CPU). Reading a document registers nothing in the instance (an unknown element becomes an untyped one of its own).
+ */
+const parsingModdles = new Map<ExtensionFlavour, BpmnModdle>();
+
+function parsingModdle(flavour: ExtensionFlavour): BpmnModdle {
+  let moddle = parsingModdles.get(flavour);
+  if (!moddle) parsingModdles.set(flavour, (moddle = createModdle(flavour)));
+  return moddle;
+}
+
 export interface ParsedBpmn {
   flavour: ExtensionFlavour;
   definitions: ModdleElement;
@@ -59,7 +72,7 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
   const illegal = illegalXmlCharacter(xml);
   if (illegal) throw new BpmnParseError(illegalCharacterMessage(illegal));
   const flavour = detectFlavour(xml);
-  const moddle = createModdle(flavour);
+  const moddle = parsingModdle(flavour);
   const forModdle = aliasedForModdle(xml);
   const read = astralReferencesAsCharacters(forModdle.xml.trim());
   let result: ParseResult;
