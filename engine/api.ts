@@ -6,9 +6,9 @@ import type { ImpactReport, ProcessDiff } from './impact/impact-report.js';
 import type { RateTable } from './money/rate-table.js';
 import type { UserTaskForm } from './bpmn/user-task-form.js';
 import type { PageAfter } from './store/page-cursor.js';
-import type { CallerRoute, HistoryRoute, IncidentFilter, IncidentReason, InstanceStatus, RefusedEvent, RefusedFilter, StepIncident, Store, WaitKind } from './store/types.js';
+import type { CallerRoute, HistoryRoute, IncidentFilter, IncidentReason, InstanceStatus, RefusedEvent, RefusedFilter, StepIncident, Store, TaskListOwner, WaitKind } from './store/types.js';
 
-export type { CallerRoute, Finding, HistoryRoute, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, RefusedEvent, UserTaskForm, WaitKind };
+export type { CallerRoute, Finding, HistoryRoute, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, RefusedEvent, TaskListOwner, UserTaskForm, WaitKind };
 
 export interface BpmnFile {
   /** File name, used in findings. */
@@ -631,6 +631,8 @@ export interface InstanceQuery {
 }
 
 export interface TaskQuery {
+  /** Only this task: whether it is open and matches the other filters (a read of one task of the caller's list). */
+  id?: string;
   candidateGroup?: string;
   /** Only tasks offered to this user by name (Camunda's candidateUsers). */
   candidateUser?: string;
@@ -638,6 +640,13 @@ export interface TaskQuery {
   assignee?: string;
   /** Only tasks nobody claimed, or this user did (a claimed task leaves the other candidates' lists). */
   unclaimedOrClaimedBy?: string;
+  /**
+   * Only tasks in this person's own list, read in one query of the store: offered to one of their groups or to them
+   * by name and claimed by nobody or by them, or held by them (claimed by them, or assigned to them and claimed by
+   * nobody). With `candidateGroup`, only that group's (when it is one of theirs) claimed by nobody or by them; with
+   * an `assignee` naming someone else, none they hold. Not with `candidateUser` or `unclaimedOrClaimedBy` (invalid).
+   */
+  inListOf?: TaskListOwner;
   businessKey?: string;
   instanceId?: string;
   /** Only tasks of this BPMN element (a user task's id: Camunda's taskDefinitionKey, elementId). */
@@ -651,6 +660,9 @@ export interface TaskQuery {
   /** Only tasks after this one (keyset page). */
   after?: PageAfter;
 }
+
+/** A task query to count by: a count has no page. */
+export type TaskCountQuery = Omit<TaskQuery, 'limit' | 'after'>;
 
 /** Where an order stands, derived from its call tree (engine/orders/order-status.ts, docs/api.md). */
 export type OrderStatus =
@@ -809,6 +821,8 @@ export interface Runtime {
   retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView>;
 
   findTasks(query: TaskQuery): Promise<TaskView[]>;
+  /** How many tasks findTasks would list for these filters, counted by the store without reading them. */
+  countTasks(query: TaskCountQuery): Promise<number>;
   /**
    * Which of `tasks` (a page of a list) four eyes would refuse `actor`, by task id: a few reads for the whole page,
    * none per task (task-four-eyes.ts). The completion's own check stays the control.

@@ -8,7 +8,7 @@ import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobFailure, JobUpdate, JobView, MessageMove, MessageRequest,
   MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, PageAfter, RefusedAttemptQuery, RefusedAttemptView, RefusedMessage, RefusedRequest, Runtime, RuntimeCaches, ServerRoles,
-  StartOptions, TaskFourEyes, TaskQuery, TaskView,
+  StartOptions, TaskCountQuery, TaskFourEyes, TaskQuery, TaskView,
 } from '../api.js';
 import type { RateTable } from '../money/rate-table.js';
 import { changeView } from '../orders/order-change.js';
@@ -135,6 +135,10 @@ export class InstanceRuntime implements Runtime {
 
   findTasks(query: TaskQuery): Promise<TaskView[]> {
     return this.tasks.find(query);
+  }
+
+  countTasks(query: TaskCountQuery): Promise<number> {
+    return this.tasks.count(query);
   }
 
   fourEyesOnTasks(tasks: TaskView[], actor: string): Promise<Map<string, TaskFourEyes>> {

@@ -2,7 +2,7 @@
 // its assignee, a candidate user or a member of a candidate group (only its claimant while it is claimed), with the
 // task's declared completion variables only, and (for separated tasks) never by whoever started the order,
 // requested a change of it or decided an earlier one.
-import type { Actor, TaskCompletionView, TaskFourEyes, TaskQuery, TaskRefusal, TaskView } from '../api.js';
+import type { Actor, TaskCompletionView, TaskCountQuery, TaskFourEyes, TaskQuery, TaskRefusal, TaskView } from '../api.js';
 import { conflict, forbidden } from '../errors.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
@@ -32,6 +32,10 @@ export class UserTasks {
       const waits = await tx.findWaits({ kind: 'task', ...query });
       return taskViews(tx, waits, (key, version) => this.steps.definition(tx, key, version));
     });
+  }
+
+  count(query: TaskCountQuery): Promise<number> {
+    return this.steps.store.read((tx) => tx.countWaits({ kind: 'task', ...query }));
   }
 
   /** The tasks of `tasks` four eyes would refuse `actor` (task-four-eyes.ts): one read transaction for the page. */

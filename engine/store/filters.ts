@@ -1,9 +1,10 @@
+import { StratumError } from '../errors.js';
 import { noFailedInstanceAbove } from './caller-chain.js';
 import { canonicalTimestamp } from './iso-time.js';
 import type { PageAfter } from './page-cursor.js';
 import type { Placeholder } from './placeholder.js';
 import { checkLimit, pageOf } from './row-checks.js';
-import type { HistoryEventFilter, InstanceFilter, WaitFilter } from './types.js';
+import type { HistoryEventFilter, InstanceFilter, WaitCountFilter, WaitFilter } from './types.js';
 
 // The WHERE clauses of the list queries, built from the filter's optional
 // conditions. The dialects differ only in how a parameter is written.
@@ -68,12 +69,89 @@ interface Candidate {
  * With a candidate group (or a candidate user) the query starts from the
  * group's (user's) rows, which carry the wait's createdAt: an index on
  * (grp, created_at, wait_id) then yields the page in order without reading the
- * other groups' waits. With an order or an instance as well (the task list's
- * Order filter asks each of the caller's groups), the order's few waits are
- * read in order from their own index and each is checked for the group:
- * starting from the group read all its waits.
+ * other groups' waits. With an order, an instance or a wait's id as well (the
+ * task list's Order filter), the order's few waits are read in order from their
+ * own index and each is checked for the group: starting from the group read all
+ * its waits. A person's own list (`inListOf`) is the union of one such query per
+ * part of it (listBranches), each its own page from its own index, then the
+ * first `limit` of their rows in list order: the page one query over all of the
+ * list would give.
  */
 export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables: WaitTables, columnsOfW: string): { text: string; parameters: unknown[] } {
+  if (filter.limit !== undefined) checkLimit('limit', filter.limit);
+  if (filter.inListOf !== undefined) {
+    const { text: union, parameters } = listUnion(filter, placeholder, tables, { paged: true });
+    const limit = filter.limit === undefined ? '' : ` LIMIT ${placeholder(parameters.length + 1)}`;
+    return {
+      text: `SELECT ${columnsOfW} FROM (${union}) list JOIN ${tables.waits} w ON w.id = list.id ORDER BY w.created_at, w.id${limit}`,
+      parameters: filter.limit === undefined ? parameters : [...parameters, filter.limit],
+    };
+  }
+  const { from, where, order } = waitQuery(filter, placeholder, tables);
+  const limit = filter.limit === undefined ? '' : ` LIMIT ${where.parameter(filter.limit)}`;
+  const { where: conditions, parameters } = where.build();
+  return { text: `SELECT ${columnsOfW} FROM ${from} ${conditions} ORDER BY ${order}${limit}`, parameters };
+}
+
+/** How many waits a filter selects (with no page), as `SELECT count(*) AS n …`; `integer` casts it (PostgreSQL's bigint). */
+export function waitCount(filter: WaitCountFilter, placeholder: Placeholder, tables: WaitTables, integer = ''): { text: string; parameters: unknown[] } {
+  const { limit: _limit, after: _after, ...counted } = filter as WaitFilter;
+  if (counted.inListOf !== undefined) {
+    const { text: union, parameters } = listUnion(counted, placeholder, tables, { paged: false });
+    return { text: `SELECT count(*)${integer} AS n FROM (${union}) list`, parameters };
+  }
+  const { from, where } = waitQuery(counted, placeholder, tables);
+  const { where: conditions, parameters } = where.build();
+  return { text: `SELECT count(*)${integer} AS n FROM ${from} ${conditions}`, parameters };
+}
+
+/**
+ * A person's own task list (WaitFilter.inListOf) as the filters whose union it is, each with the query's other
+ * filters: the tasks of each of their groups (only `candidateGroup` when given, if it is one of theirs) and those
+ * offered to them by name, either claimed by nobody or by them, and those they hold (claimed by them, or assigned
+ * to them and claimed by nobody). A `candidateGroup` keeps the group's part alone; an `assignee` naming someone
+ * else drops the part they hold, none of which someone else holds. The one definition of the rule: GET
+ * /api/tasks?mine=true, Camunda 7's task list, count and read, and Camunda 8's user task search all ask it.
+ */
+function listBranches(filter: WaitFilter): WaitFilter[] {
+  const { inListOf, ...rest } = filter;
+  if (inListOf === undefined) return [rest];
+  if (rest.candidateUser !== undefined || rest.unclaimedOrClaimedBy !== undefined) {
+    throw new StratumError('invalid', 'inListOf sets candidateUser and unclaimedOrClaimedBy itself: leave them out beside it');
+  }
+  const { name, groups } = inListOf;
+  const offered = { ...rest, unclaimedOrClaimedBy: name };
+  const ofGroups = [...new Set(groups)].filter((group) => rest.candidateGroup === undefined || group === rest.candidateGroup);
+  return [
+    ...ofGroups.map((candidateGroup) => ({ ...offered, candidateGroup })),
+    ...(rest.candidateGroup !== undefined ? [] : [
+      { ...offered, candidateUser: name },
+      ...(rest.assignee === undefined || rest.assignee === name ? [{ ...rest, assignee: name }] : []),
+    ]),
+  ];
+}
+
+/**
+ * The ids and createdAt of a person's own list, `UNION` (each task once) of its parts' queries. `paged`: each part
+ * is its own page, `after` and at most `limit` rows in list order, from its own index.
+ */
+function listUnion(filter: WaitFilter, placeholder: Placeholder, tables: WaitTables, { paged }: { paged: boolean }): { text: string; parameters: unknown[] } {
+  const parameters: unknown[] = [];
+  const parts = listBranches(filter).map((branch) => {
+    const offset = parameters.length;
+    const { from, where, order } = waitQuery(paged ? branch : { ...branch, after: undefined }, (position) => placeholder(offset + position), tables);
+    const limit = paged && branch.limit !== undefined ? ` ORDER BY ${order} LIMIT ${where.parameter(branch.limit)}` : '';
+    const built = where.build();
+    parameters.push(...built.parameters);
+    return `SELECT created_at, id FROM (SELECT w.created_at AS created_at, w.id AS id FROM ${from} ${built.where}${limit}) part`;
+  });
+  // nobody's list: no group of theirs is the one asked for
+  if (parts.length === 0) return { text: `SELECT created_at, id FROM ${tables.waits} WHERE 1 = 0`, parameters };
+  return { text: parts.join(' UNION '), parameters };
+}
+
+/** The parts of one query of waits: what it reads, its conditions (with their parameters), the order of its rows. */
+function waitQuery(filter: WaitFilter, placeholder: Placeholder, tables: WaitTables): { from: string; where: WhereBuilder; order: string } {
   const where = new WhereBuilder(placeholder);
   let from = `${tables.waits} w`;
   let order = 'w.created_at, w.id';
@@ -81,12 +159,15 @@ export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables:
     ...(filter.candidateGroup === undefined ? [] : [{ table: tables.groups, alias: 'g', column: 'grp', value: filter.candidateGroup }]),
     ...(filter.candidateUser === undefined ? [] : [{ table: tables.users, alias: 'u', column: 'user_name', value: filter.candidateUser }]),
   ];
-  const narrowedByOrder = filter.businessKey !== undefined || filter.instanceId !== undefined;
-  const start = narrowedByOrder ? undefined : candidates.shift();
+  const narrowed = filter.businessKey !== undefined || filter.instanceId !== undefined || filter.id !== undefined;
+  const start = narrowed ? undefined : candidates.shift();
   if (start) {
     const { table, alias, column, value } = start;
-    from = `${table} ${alias} JOIN ${tables.waits} w ON w.id = ${alias}.wait_id`;
+    // CROSS JOIN: SQLite (which keeps no statistics) reads the candidate's rows first, never every task by kind with
+    // a look-up of the candidate's row each, as it chose for a count (no ORDER BY to hint); PostgreSQL plans it as a join
+    from = `${table} ${alias} CROSS JOIN ${tables.waits} w`;
     where.add(`${alias}.${column} = ${where.parameter(value)}`);
+    where.add(`w.id = ${alias}.wait_id`);
     where.after(filter.after, `${alias}.created_at`, `${alias}.wait_id`, 'oldest-first');
     order = `${alias}.created_at, ${alias}.wait_id`;
   } else {
@@ -95,6 +176,7 @@ export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables:
   for (const { table, alias, column, value } of candidates) {
     where.add(`EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${alias}.wait_id = w.id AND ${alias}.${column} = ${where.parameter(value)})`);
   }
+  where.equal('w.id', filter.id);
   where.equal('w.kind', filter.kind);
   where.equal('w.instance_id', filter.instanceId);
   where.equal('w.root_id', filter.rootId);
@@ -117,10 +199,7 @@ export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables:
     const free = noFailedInstanceAbove(tables.waits.slice(0, -'waits'.length), 'w');
     where.add(filter.held ? `NOT (${free})` : `(${free})`);
   }
-  if (filter.limit !== undefined) checkLimit('limit', filter.limit);
-  const limit = filter.limit === undefined ? '' : ` LIMIT ${where.parameter(filter.limit)}`;
-  const { where: conditions, parameters } = where.build();
-  return { text: `SELECT ${columnsOfW} FROM ${from} ${conditions} ORDER BY ${order}${limit}`, parameters };
+  return { from, where, order };
 }
 
 export class WhereBuilder {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { lostRace, NewerStoreError, StoreConnectError, StoreUnavailableError, StratumError } from '../errors.js';
 import { failedCallerSelect, noFailedInstanceAbove } from './caller-chain.js';
-import { historyEvents, instanceSelect, instanceWhere, waitSelect } from './filters.js';
+import { historyEvents, instanceSelect, instanceWhere, waitCount, waitSelect } from './filters.js';
 import type { Placeholder } from './placeholder.js';
 import { orderSelect, type OrderTables } from './order-filter.js';
 import { refusedRow, refusedSelect, type RefusedRecord, type RefusedTables } from './refused-filter.js';
@@ -47,6 +47,7 @@ import type {
   StoreTx,
   TreeMemberRevision,
   VersionCalls,
+  WaitCountFilter,
   WaitFilter,
   WaitRow,
 } from './types.js';
@@ -622,6 +623,12 @@ class PostgresTx extends TxGuard implements StoreTx {
     const { text, parameters } = waitSelect(filter, numberedPlaceholder, WAIT_TABLES, WAIT_COLUMNS_OF_W);
     const { rows } = await this.query<Stored['wait']>(text, parameters);
     return rows.map(codec.wait);
+  }
+
+  async countWaits(filter: WaitCountFilter): Promise<number> {
+    const { text, parameters } = waitCount(filter, numberedPlaceholder, WAIT_TABLES, '::integer');
+    const { rows } = await this.query<{ n: number }>(text, parameters);
+    return rows[0].n;
   }
 
   async updateWait(row: WaitRow): Promise<void> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { lostRace, NewerStoreError, StratumError } from '../errors.js';
 import { failedCallerSelect, noFailedInstanceAbove } from './caller-chain.js';
-import { historyEvents, instanceSelect, instanceWhere, waitSelect } from './filters.js';
+import { historyEvents, instanceSelect, instanceWhere, waitCount, waitSelect } from './filters.js';
 import type { Placeholder } from './placeholder.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
@@ -52,6 +52,7 @@ import type {
   StoreTx,
   TreeMemberRevision,
   VersionCalls,
+  WaitCountFilter,
   WaitFilter,
   WaitRow,
 } from './types.js';
@@ -664,6 +665,12 @@ class SqliteTx extends TxGuard implements StoreTx {
     const { text, parameters } = waitSelect(filter, anonymous, WAIT_TABLES, WAIT_COLUMNS_OF_W);
     const records = this.sql(text).all(...parameters) as Stored['wait'][];
     return records.map(codec.wait);
+  }
+
+  async countWaits(filter: WaitCountFilter): Promise<number> {
+    this.assertActive();
+    const { text, parameters } = waitCount(filter, anonymous, WAIT_TABLES);
+    return (this.sql(text).get(...parameters) as { n: number }).n;
   }
 
   async updateWait(row: WaitRow): Promise<void> {

@@ -437,8 +437,19 @@ export interface InstanceFilter {
   after?: PageAfter;
 }
 
+/**
+ * Whose own task list a query reads (WaitFilter.inListOf, TaskQuery.inListOf): the person's name and the groups they
+ * are in (their token's groups).
+ */
+export interface TaskListOwner {
+  name: string;
+  groups: readonly string[];
+}
+
 export interface WaitFilter {
   kind?: WaitKind;
+  /** Only this wait (its id): whether one task matches the other filters. */
+  id?: string;
   instanceId?: string;
   rootId?: string;
   /** The waits of several call trees at once. */
@@ -451,6 +462,15 @@ export interface WaitFilter {
   assignee?: string;
   /** Only tasks nobody claimed, or this user did (a claimed task leaves the other candidates' lists). */
   unclaimedOrClaimedBy?: string;
+  /**
+   * Only tasks in this person's own list (filters.ts, listBranches): offered to one of their groups, or to them by
+   * name (candidate users), and claimed by nobody or by them; or held by them (claimed by them, or assigned to them
+   * and claimed by nobody). With `candidateGroup`, only that group's (when it is one of theirs) claimed by nobody or
+   * by them: neither those offered by name nor those they hold otherwise. With an `assignee` naming someone else,
+   * none of those they hold. The other filters narrow every part; `candidateUser` and `unclaimedOrClaimedBy`, which
+   * it sets itself, are refused beside it (invalid).
+   */
+  inListOf?: TaskListOwner;
   /** Only waits at this BPMN element. */
   elementId?: string;
   /** Only waits whose own instance runs this process (its `process_key`). */
@@ -464,6 +484,9 @@ export interface WaitFilter {
   /** Only rows after this one in the list order (createdAt, then id). */
   after?: PageAfter;
 }
+
+/** A filter to count by: a count has no page. */
+export type WaitCountFilter = Omit<WaitFilter, 'limit' | 'after'>;
 
 /** An order state change, as the outbox keeps it: `payload` is the CloudEvent (JSON text) sent and served as is. */
 export interface OrderEventRow {
@@ -670,6 +693,8 @@ export interface StoreTx {
   getWait(id: string, options?: { lock?: boolean }): Promise<WaitRow | undefined>;
   /** Ordered by createdAt, then id. */
   findWaits(filter: WaitFilter): Promise<WaitRow[]>;
+  /** How many waits findWaits finds with the same filter, no limit and no `after`, counted without reading them. */
+  countWaits(filter: WaitCountFilter): Promise<number>;
   /** Throws StratumError not-found when the wait is gone. */
   updateWait(row: WaitRow): Promise<void>;
   /**

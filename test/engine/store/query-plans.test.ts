@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failedCallerSelect } from '../../../engine/store/caller-chain.js';
-import { instanceSelect, waitSelect } from '../../../engine/store/filters.js';
+import { instanceSelect, waitCount, waitSelect } from '../../../engine/store/filters.js';
 import type { Placeholder } from '../../../engine/store/placeholder.js';
 import { incidentSelect } from '../../../engine/store/message-incident-rows.js';
 import { orderSelect } from '../../../engine/store/order-filter.js';
@@ -101,6 +101,24 @@ const QUERIES: Query[] = [
   { name: 'open incidents by key descending', sqliteIndex: 'incidents_open_by_id', postgresIndexes: 'stratum_incidents_open', kind: 'incidents', filter: { open: true, order: { by: 'id', descending: true }, limit: PAGE } },
   // Camunda 7's incidentType and activityId: filtered among the open ones
   { name: 'open job incidents at one element', sqliteIndex: 'incidents_open', postgresIndexes: 'stratum_incidents_open', kind: 'incidents', filter: { open: true, kind: 'job', elementId: 'Ship', limit: PAGE } },
+];
+
+/** bo is in both groups and offered every 10th task by name; ivy only inspects (every 1,000th task). */
+const BO = { name: 'bo', groups: ['vice-president', 'inspection'] };
+const IVY = { name: 'ivy', groups: ['inspection'] };
+/**
+ * A person's own list (GET /api/tasks?mine=true, Camunda 7's list, count and read, Camunda 8's search): one query, the
+ * union of one part per group, one for what is offered by name and one for what they hold, each from its own index
+ * (`parts`, in order), each task then read by primary key; SQLite sorts each part's page (at most PAGE rows) to merge
+ * them, never every row of a group. A count reads each part whole, from the same indexes.
+ */
+const LIST_QUERIES: { name: string; filter: WaitFilter; parts: string[]; count?: true }[] = [
+  { name: "a person's own list, first page", filter: { kind: 'task', inListOf: BO, limit: PAGE }, parts: ['wait_groups_by_group_created', 'wait_groups_by_group_created', 'wait_users_by_user_created', 'waits_by_holder_created'] },
+  { name: "a person's own list, page in the middle", filter: { kind: 'task', inListOf: BO, limit: PAGE, after: MIDDLE }, parts: ['wait_groups_by_group_created', 'wait_groups_by_group_created', 'wait_users_by_user_created', 'waits_by_holder_created'] },
+  { name: "a person's own list in one of their groups", filter: { kind: 'task', inListOf: BO, candidateGroup: 'inspection', limit: PAGE }, parts: ['wait_groups_by_group_created'] },
+  { name: "a person's own list within one order", filter: { kind: 'task', inListOf: BO, businessKey: `SO-${ORDERS / 2}`, limit: PAGE }, parts: Array.from({ length: 4 }, () => 'waits_by_business_key_created') },
+  { name: "one task of a person's own list (Camunda's read of one)", filter: { kind: 'task', inListOf: BO, id: `t${ORDERS / 2}`, limit: 1 }, parts: Array.from({ length: 4 }, () => 'sqlite_autoindex_waits_1') },
+  { name: "the count of a rare group's member's own list", filter: { kind: 'task', inListOf: IVY }, parts: ['wait_groups_by_group_created', 'wait_users_by_user_created', 'waits_by_holder_created'], count: true },
 ];
 
 /** Every order's history starts with its instance.started; every 100th order also kept a refused task completion. */
@@ -269,6 +287,30 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
       expect(plan[0], plan.join('\n')).toMatch(new RegExp(`^(SEARCH|SCAN) \\w+ USING (COVERING )?(INDEX )?${query.sqliteIndex}\\b`));
     });
   }
+
+  for (const query of LIST_QUERIES) {
+    it(`reads ${query.name} in one query, each part from its own index`, () => {
+      const { text, parameters } = query.count ? waitCount(query.filter, anonymous, SQLITE_WAIT_TABLES) : waitSelect(query.filter, anonymous, SQLITE_WAIT_TABLES, WAIT_COLUMNS_OF_W);
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
+      // no table read whole (`part` and `list` are the query's own few rows)
+      expect(plan.filter((detail) => /^SCAN \w+$/.test(detail) && !/^SCAN (part|list)$/.test(detail)), plan.join('\n')).toEqual([]);
+      // each part starts from its index; every other read of a wait is by primary key, or checks a candidate's row by its key
+      const reads = plan.flatMap((detail) => /^(?:SEARCH|SCAN) \w+ USING (?:COVERING )?(?:INDEX )?(\w+)/.exec(detail)?.[1] ?? []);
+      const byKey = ['sqlite_autoindex_waits_1', 'sqlite_autoindex_wait_groups_1', 'sqlite_autoindex_wait_users_1'];
+      expect(reads.filter((index) => !byKey.includes(index)), plan.join('\n')).toEqual(query.parts.filter((index) => !byKey.includes(index)));
+      expect(reads.every((index) => query.parts.includes(index) || byKey.includes(index)), plan.join('\n')).toBe(true);
+    });
+  }
+
+  it('answers a person\'s own list among 100,000 tasks a page at a time, and counts it', async () => {
+    // every task is the vice-president's: bo's list is that group's, the tasks offered to him by name among them once
+    const page = await store.read((tx) => tx.findWaits({ kind: 'task', inListOf: BO, limit: PAGE, after: MIDDLE }));
+    const group = await store.read((tx) => tx.findWaits({ kind: 'task', candidateGroup: 'vice-president', limit: PAGE, after: MIDDLE }));
+    expect(page.map((row) => row.id)).toEqual(group.map((row) => row.id));
+    expect(page.map((row) => row.id).slice(0, 3)).toEqual([`t${ORDERS / 2}`, `t${ORDERS / 2 + 1}`, `t${ORDERS / 2 + 2}`]);
+    expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: IVY }))).toBe(ORDERS / 1000);
+    expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: { name: 'bo', groups: [] } }))).toBe(ORDERS / 10);
+  });
 
   it('finds a caller\'s Idempotency-Key by primary key (scope, caller, key)', () => {
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SQLITE_GET_IDEMPOTENCY}`).all(...IDEMPOTENCY_LOOKUP) as { detail: string }[]).map((row) => row.detail);
@@ -498,6 +540,27 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
       }
     });
   }
+
+  for (const query of LIST_QUERIES) {
+    it(`reads ${query.name} in one query, each part from its own index`, async () => {
+      const { text, parameters } = query.count ? waitCount(query.filter, numberedPlaceholder, POSTGRES_WAIT_TABLES, '::integer') : waitSelect(query.filter, numberedPlaceholder, POSTGRES_WAIT_TABLES, WAIT_COLUMNS_OF_W);
+      const plan = await explainOnPostgres(text, parameters);
+      expect(plan.filter((line) => /Seq Scan on stratum_/.test(line)), plan.join('\n')).toEqual([]);
+      // every part's index is read (PostgreSQL may read a candidate's rows by their key instead of its waits by theirs)
+      const read = new Set(plan.flatMap((line) => /(?:Index|Index Only) Scan (?:Backward )?using (\w+) on|Bitmap Index Scan on (\w+)/.exec(line)?.slice(1).filter(Boolean) ?? []));
+      for (const index of query.parts) expect([...read], plan.join('\n')).toContain(`stratum_${index === 'sqlite_autoindex_waits_1' ? 'waits_pkey' : index}`);
+    });
+  }
+
+  it('answers a person\'s own list among 100,000 tasks a page at a time, and counts it', async () => {
+    // every task is the vice-president's: bo's list is that group's, the tasks offered to him by name among them once
+    const page = await store.read((tx) => tx.findWaits({ kind: 'task', inListOf: BO, limit: PAGE, after: MIDDLE }));
+    const group = await store.read((tx) => tx.findWaits({ kind: 'task', candidateGroup: 'vice-president', limit: PAGE, after: MIDDLE }));
+    expect(page.map((row) => row.id)).toEqual(group.map((row) => row.id));
+    expect(page.map((row) => row.id).slice(0, 3)).toEqual([`t${ORDERS / 2}`, `t${ORDERS / 2 + 1}`, `t${ORDERS / 2 + 2}`]);
+    expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: IVY }))).toBe(ORDERS / 1000);
+    expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: { name: 'bo', groups: [] } }))).toBe(ORDERS / 10);
+  });
 
   it('finds a caller\'s Idempotency-Key by primary key (scope, caller, key)', async () => {
     const plan = await explainOnPostgres(POSTGRES_GET_IDEMPOTENCY, IDEMPOTENCY_LOOKUP);

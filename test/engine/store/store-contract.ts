@@ -865,6 +865,126 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ candidateUser: 'vera' })).toEqual([]);
       });
 
+      describe("a person's own list (inListOf): one query, and its count", () => {
+        const dana = { name: 'dana', groups: ['sd', 'vp', 'sd'] };
+        /** Dana's list among tasks of her groups and others', offered to her and others by name, held by her and others. */
+        const seedList = async () => {
+          await seed(store, instanceRow('i1', { businessKey: 'SO-1' }), instanceRow('i2', { businessKey: 'SO-2' }));
+          const task = (id: string, seconds: number, extra: Partial<WaitRow>) =>
+            waitRow(id, seconds % 2 ? 'i1' : 'i2', { businessKey: seconds % 2 ? 'SO-1' : 'SO-2', candidateGroups: [], createdAt: at(seconds), ...extra });
+          await store.transaction(async (tx) => {
+            const waits = [
+              task('group', 1, { candidateGroups: ['sd'] }),
+              task('claimed-by-another', 2, { candidateGroups: ['sd'], claimedBy: 'dirk', claimedAt: at(20) }),
+              task('claimed-by-her', 3, { candidateGroups: ['vp'], claimedBy: 'dana', claimedAt: at(20) }),
+              task('assigned-to-her', 4, { candidateGroups: ['other'], assignee: 'dana' }),
+              task('her-claim-elsewhere', 5, { candidateGroups: ['other'], claimedBy: 'dana', claimedAt: at(20) }),
+              task('assigned-to-another', 6, { candidateGroups: ['other'], assignee: 'dirk' }),
+              task('offered-to-her', 7, { candidateUsers: ['dirk', 'dana'] }),
+              task('offered-taken', 8, { candidateUsers: ['dana'], claimedBy: 'vera', claimedAt: at(20) }),
+              task('both-groups', 9, { candidateGroups: ['vp', 'sd'], candidateUsers: ['dana'], assignee: 'dana' }),
+              task('group-assigned-to-another', 10, { candidateGroups: ['sd'], assignee: 'dirk' }),
+              task('assigned-to-her-claimed-by-another', 11, { candidateGroups: ['other'], assignee: 'dana', claimedBy: 'vera', claimedAt: at(20) }),
+              task('offered-to-dan', 12, { candidateUsers: ['dan', 'Dana'], candidateGroups: ['s'] }),
+            ];
+            await tx.replaceWaits('i1', waits.filter((wait) => wait.instanceId === 'i1'));
+            await tx.replaceWaits('i2', [...waits.filter((wait) => wait.instanceId === 'i2'), waitRow('pay', 'i2', { kind: 'message', businessKey: 'SO-2', messageName: 'PaymentReceived', createdAt: at(1) })]);
+          });
+        };
+        const find = (filter: WaitFilter) => store.read(async (tx) => ids(await tx.findWaits({ kind: 'task', ...filter })));
+        const count = (filter: WaitFilter) => store.read((tx) => tx.countWaits({ kind: 'task', ...filter }));
+        /** The list and its count, which must say the same. */
+        const listed = async (filter: WaitFilter) => {
+          const rows = await find(filter);
+          expect(await count(filter), JSON.stringify(filter)).toBe(rows.length);
+          return rows;
+        };
+        const HERS = ['group', 'claimed-by-her', 'assigned-to-her', 'her-claim-elsewhere', 'offered-to-her', 'both-groups', 'group-assigned-to-another'];
+
+        it('lists what her groups and her name are offered that nobody else claimed, and what she holds, each once, oldest first', async () => {
+          await seedList();
+          expect(await listed({ inListOf: dana })).toEqual(HERS);
+          // by her name alone: offered to her, or held by her
+          expect(await listed({ inListOf: { name: 'dana', groups: [] } })).toEqual(['claimed-by-her', 'assigned-to-her', 'her-claim-elsewhere', 'offered-to-her', 'both-groups']);
+          // dirk: his claim in sd, what the diagram assigned him (in sd as well as elsewhere), what is offered to him by name
+          expect(await listed({ inListOf: { name: 'dirk', groups: [] } })).toEqual(['claimed-by-another', 'assigned-to-another', 'offered-to-her', 'group-assigned-to-another']);
+          expect(await listed({ inListOf: { name: 'vera', groups: ['nobody'] } })).toEqual(['offered-taken', 'assigned-to-her-claimed-by-another']);
+          expect(await listed({ inListOf: { name: 'Dana', groups: ['SD'] } })).toEqual(['offered-to-dan']);
+          expect(await listed({ inListOf: dana, kind: 'message' })).toEqual([]);
+        });
+
+        it('narrows to one of her groups with candidateGroup, leaving out what she holds elsewhere and what is offered to her by name', async () => {
+          await seedList();
+          expect(await listed({ inListOf: dana, candidateGroup: 'sd' })).toEqual(['group', 'both-groups', 'group-assigned-to-another']);
+          expect(await listed({ inListOf: dana, candidateGroup: 'vp' })).toEqual(['claimed-by-her', 'both-groups']);
+          // a group of someone else's: nothing, not even her own tasks in it
+          expect(await listed({ inListOf: dana, candidateGroup: 'other' })).toEqual([]);
+          expect(await listed({ inListOf: { name: 'dana', groups: [] }, candidateGroup: 'sd' })).toEqual([]);
+        });
+
+        it('finds none she holds for an assignee filter naming someone else, and only hers for her own name', async () => {
+          await seedList();
+          expect(await listed({ inListOf: dana, assignee: 'dirk' })).toEqual(['group-assigned-to-another']);
+          expect(await listed({ inListOf: dana, assignee: 'vera' })).toEqual([]);
+          expect(await listed({ inListOf: dana, assignee: 'dana' })).toEqual(['claimed-by-her', 'assigned-to-her', 'her-claim-elsewhere', 'both-groups']);
+          expect(await listed({ inListOf: dana, assignee: 'dana', candidateGroup: 'vp' })).toEqual(['claimed-by-her', 'both-groups']);
+        });
+
+        it('narrows with the other filters (order, instance, element, process, one task by id) in every part', async () => {
+          await seedList();
+          expect(await listed({ inListOf: dana, businessKey: 'SO-1' })).toEqual(['group', 'claimed-by-her', 'her-claim-elsewhere', 'offered-to-her', 'both-groups']);
+          expect(await listed({ inListOf: dana, instanceId: 'i2' })).toEqual(['assigned-to-her', 'group-assigned-to-another']);
+          expect(await listed({ inListOf: dana, elementId: 'element-offered-to-her' })).toEqual(['offered-to-her']);
+          expect(await listed({ inListOf: dana, processKey: 'order-to-cash', candidateGroup: 'vp' })).toEqual(['claimed-by-her', 'both-groups']);
+          expect(await listed({ inListOf: dana, processKey: 'credit-order-approval' })).toEqual([]);
+          for (const id of HERS) expect(await listed({ inListOf: dana, id }), id).toEqual([id]);
+          for (const id of ['claimed-by-another', 'assigned-to-another', 'offered-taken', 'assigned-to-her-claimed-by-another', 'offered-to-dan', 'pay', 'missing']) {
+            expect(await listed({ inListOf: dana, id }), id).toEqual([]);
+          }
+          expect(await listed({ inListOf: dana, id: 'both-groups', candidateGroup: 'sd', businessKey: 'SO-1' })).toEqual(['both-groups']);
+          expect(await listed({ inListOf: dana, id: 'her-claim-elsewhere', candidateGroup: 'sd' })).toEqual([]);
+          expect(await listed({ inListOf: dana, held: false })).toEqual(HERS);
+          expect(await listed({ inListOf: dana, held: true })).toEqual([]);
+        });
+
+        it('pages the union by keyset: each page the first rows of her whole list after the last one, whatever the page size', async () => {
+          await seedList();
+          for (const limit of [1, 2, 3, HERS.length - 1, HERS.length]) {
+            const pages: string[][] = [];
+            let after: PageAfter | undefined;
+            for (let page = 0; page < 20; page++) {
+              const rows = await store.read((tx) => tx.findWaits({ kind: 'task', inListOf: dana, limit: limit + 1, ...(after && { after }) }));
+              pages.push(ids(rows.slice(0, limit)));
+              if (rows.length <= limit) break;
+              after = { id: rows[limit - 1].id, createdAt: rows[limit - 1].createdAt };
+            }
+            expect(pages.flat(), `${limit} a page`).toEqual(HERS);
+            expect(pages.slice(0, -1).every((page) => page.length === limit), `${limit} a page`).toBe(true);
+          }
+          expect(await find({ inListOf: dana, limit: 0 })).toEqual([]);
+          expect(await find({ inListOf: dana, after: { id: 'offered-to-her', createdAt: at(7) } })).toEqual(['both-groups', 'group-assigned-to-another']);
+          expect(await find({ inListOf: dana, candidateGroup: 'sd', limit: 1, after: { id: 'group', createdAt: at(1) } })).toEqual(['both-groups']);
+          await expectStratumError(find({ inListOf: dana, limit: -1 }), 'invalid');
+        });
+
+        it('refuses candidateUser and unclaimedOrClaimedBy beside it, which it sets itself', async () => {
+          await seedList();
+          await expectStratumError(find({ inListOf: dana, candidateUser: 'dana' }), 'invalid');
+          await expectStratumError(find({ inListOf: dana, unclaimedOrClaimedBy: 'dana' }), 'invalid');
+          await expectStratumError(count({ inListOf: dana, unclaimedOrClaimedBy: 'dirk' }), 'invalid');
+        });
+
+        it('counts any task filter as findWaits lists it, without a page', async () => {
+          await seedList();
+          for (const filter of [{}, { candidateGroup: 'sd' }, { candidateUser: 'dana' }, { assignee: 'dana' }, { candidateGroup: 'sd', unclaimedOrClaimedBy: 'dana' }, { businessKey: 'SO-1', candidateGroup: 'other' }, { elementId: 'element-group' }]) {
+            expect(await count(filter), JSON.stringify(filter)).toBe((await find(filter)).length);
+          }
+          expect(await count({})).toBe(12);
+          expect(await store.read((tx) => tx.countWaits({}))).toBe(13);
+          expect(await store.read((tx) => tx.countWaits({ kind: 'message', businessKey: 'SO-2' }))).toBe(1);
+        });
+      });
+
       it('lets exactly one of two concurrent claims of a task win under the wait\'s lock', async () => {
         await seed(store, instanceRow('i1'));
         await store.transaction((tx) => tx.replaceWaits('i1', [waitRow('t', 'i1', { candidateGroups: ['sd'] })]));
@@ -1780,7 +1900,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         for (const limit of [1, 4, 7, NAMES.length - 1, NAMES.length]) {
           const instances = await pageThrough((page) => store.read((tx) => tx.findInstances(page)), limit, position);
           expect(ids(instances), `instances, ${limit} a page`).toEqual(newestFirst('i'));
-          for (const filter of [{ candidateGroup: 'vice-president' }, { candidateUser: 'vera' }, { assignee: 'dana' }, { kind: 'task' as const }]) {
+          // a person's own list finds each row through its group, its candidate user and its assignee: once, in list order
+          for (const filter of [{ candidateGroup: 'vice-president' }, { candidateUser: 'vera' }, { assignee: 'dana' }, { kind: 'task' as const }, { inListOf: { name: 'dana', groups: ['vice-president'] } }, { inListOf: { name: 'vera', groups: [] } }]) {
             const waits = await pageThrough((page) => store.read((tx) => tx.findWaits({ ...filter, ...page })), limit, position);
             expect(ids(waits), `waits ${JSON.stringify(filter)}, ${limit} a page`).toEqual(oldestFirst('w'));
           }

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type {
   Actor, BpmnFile, DeployOptions, DeployResult, PreparedDeployment, ImpactAnalysis, IncidentCountQuery, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
-  MessageResult, OrderChangeRequest, OrderChangeView, OrderEntry, OrderEntryOptions, Orders, Outbox, ProcessDetail, Workers, ProcessSummary, Runtime, StartOptions, TaskCompletionView, TaskView,
+  MessageResult, OrderChangeRequest, OrderChangeView, OrderEntry, OrderEntryOptions, Orders, Outbox, ProcessDetail, Workers, ProcessSummary, Runtime, StartOptions, TaskCompletionView, TaskCountQuery, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
 
@@ -213,10 +213,8 @@ export class FakeStratum {
     },
     // the fake has no four eyes (test/server/tasklist-api.test.ts runs the real one)
     fourEyesOnTasks: () => Promise.resolve(new Map()),
-    findTasks: async (query) =>
-      [...this.tasks.values()]
-        .filter((t) => t.open && (!query.candidateGroup || t.candidateGroups.includes(query.candidateGroup)) && (!query.businessKey || t.businessKey === query.businessKey) && (!query.instanceId || t.instanceId === query.instanceId))
-        .map(({ open: _o, ...task }) => task),
+    findTasks: async (query) => this.openTasks(query),
+    countTasks: async (query) => this.openTasks(query).length,
     getTask: async (taskId: string) => {
       const task = this.tasks.get(taskId);
       if (!task?.open) return undefined;
@@ -354,6 +352,13 @@ export class FakeStratum {
   private openIncidents(query: IncidentCountQuery): (IncidentView & { open: boolean })[] {
     return [...this.incidents.values()]
       .filter((i) => i.open && (!query.processKey || i.processKey === query.processKey) && (!query.businessKey || i.businessKey === query.businessKey));
+  }
+
+  /** The open tasks of a candidate group, business key and instance, the filters the fake honours. */
+  private openTasks(query: TaskCountQuery): TaskView[] {
+    return [...this.tasks.values()]
+      .filter((t) => t.open && (!query.candidateGroup || t.candidateGroups.includes(query.candidateGroup)) && (!query.businessKey || t.businessKey === query.businessKey) && (!query.instanceId || t.instanceId === query.instanceId))
+      .map(({ open: _o, ...task }) => task);
   }
 
   private openTask(taskId: string): TaskView & { open: boolean } {
