@@ -10,7 +10,7 @@ import type { User } from '../auth/users.js';
 import type { Handlers, Input, Reply } from '../http/handler.js';
 import { TASK_PAGE } from '../http/pagination.js';
 import { HttpProblem } from '../problem.js';
-import { isTaskOfCaller, refuseAssigningToOther, tasksOfGroups } from '../routes/tasks.js';
+import { listOwner, refuseAssigningToOther, taskOfCaller, tasksOfGroups } from '../routes/tasks.js';
 import { camundaDate, camundaJson, noContent } from './answers.js';
 import { definitionIds } from './definition-ids.js';
 import { plainVariables, toTypedVariables, type TypedValue } from './typed-variables.js';
@@ -39,9 +39,6 @@ interface CompleteBody {
   withVariablesInReturn?: boolean;
 }
 
-/** Tasks read at a time while a count goes through the caller's list. */
-const COUNT_BATCH = 1000;
-
 export function camunda7UserTaskHandlers(runtime: Runtime): Handlers {
   return {
     camunda7ListTasks: async ({ query, user }: Input<unknown, TaskListQuery>): Promise<Reply> => {
@@ -54,24 +51,14 @@ export function camunda7UserTaskHandlers(runtime: Runtime): Handlers {
       return { ...camundaJson(tasks.map((task) => taskDto(task, definitions))), orders: tasks.map(({ instanceId, businessKey }) => ({ instanceId, businessKey })) };
     },
 
-    camunda7CountTasks: async ({ query, user }: Input<unknown, TaskFilter>): Promise<Reply> => {
-      const scope = storeQuery(query, user!);
-      let count = 0;
-      let after: TaskQuery['after'];
-      for (;;) {
-        const batch = await tasksOfGroups(runtime, { ...scope, limit: COUNT_BATCH, ...(after && { after }) }, user!);
-        count += batch.length;
-        if (batch.length < COUNT_BATCH) break;
-        const last = batch[batch.length - 1];
-        after = { createdAt: last.createdAt, id: last.id };
-      }
-      return camundaJson({ count });
-    },
+    // counted by the store in one query over the caller's list, as the list reads it
+    camunda7CountTasks: async ({ query, user }: Input<unknown, TaskFilter>): Promise<Reply> =>
+      camundaJson({ count: await runtime.countTasks({ ...storeQuery(query, user!), inListOf: listOwner(user!) }) }),
 
     // someone else's task answers as an unknown one: a read shows the caller only their own list
     camunda7GetTask: async ({ params, user }: Input<unknown, unknown, TaskId>): Promise<Reply> => {
-      const task = await runtime.getTask(params.id);
-      if (!task || !isTaskOfCaller(task, user!)) throw new HttpProblem(404, `No open task with id ${params.id} in your task list.`);
+      const task = await taskOfCaller(runtime, params.id, user!);
+      if (!task) throw new HttpProblem(404, `No open task with id ${params.id} in your task list.`);
       const reply = camundaJson(taskDto(task, await definitionIds(runtime, [task])));
       return { ...reply, orders: [{ instanceId: task.instanceId, businessKey: task.businessKey }] };
     },

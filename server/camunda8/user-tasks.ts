@@ -101,13 +101,9 @@ export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
 
 // helpers
 
-/** The task `userTaskKey` when it is open, in the caller's list and matches `query`: their list of its instance. */
-async function oneTask(runtime: Runtime, userTaskKey: string, query: TaskQuery, user: User): Promise<TaskView[]> {
-  const task = await runtime.getTask(userTaskKey);
-  if (!task || (query.instanceId !== undefined && query.instanceId !== task.instanceId)) return [];
-  const { limit: _all, ...scope } = query;
-  const ofItsInstance = await tasksOfGroups(runtime, { ...scope, instanceId: task.instanceId }, user);
-  return ofItsInstance.filter((each) => each.id === task.id);
+/** The task `userTaskKey` when it is open, in the caller's list and matches `query`: one query of the store. */
+function oneTask(runtime: Runtime, userTaskKey: string, query: TaskQuery, user: User): Promise<TaskView[]> {
+  return tasksOfGroups(runtime, { ...query, id: userTaskKey }, user);
 }
 
 /** Where `page.after` (an endCursor: Stratum's opaque page cursor, as GET /api/tasks hands it out) says to go on. */

@@ -1,6 +1,6 @@
 // User tasks: approvers list, claim and complete them. The engine checks the
 // caller's groups against the task's candidate groups.
-import type { Actor, Runtime, TaskQuery, TaskView } from '../../engine/api.js';
+import type { Actor, Runtime, TaskListOwner, TaskQuery, TaskView } from '../../engine/api.js';
 import { StratumError } from '../../engine/errors.js';
 import { GROUPS } from '../auth/authenticate.js';
 import type { User } from '../auth/users.js';
@@ -71,30 +71,25 @@ export function taskHandlers(runtime: Runtime): Handlers {
 // helpers
 
 /**
- * `mine=true`: the tasks of any of the caller's groups (within `candidateGroup` when
- * given) or offered to them by name that nobody else claimed, and those they hold. Each query's page is in keyset
- * order, so merging them and keeping the first `limit` rows is the same page one query over all of them would give.
- * The other filters (`assignee`, `elementId`, `processKey` …) narrow each query in the store.
+ * `mine=true`: the tasks of any of the caller's groups (within `candidateGroup` when given) or offered to them by name
+ * that nobody else claimed, and those they hold, in one query of the store (TaskQuery.inListOf, whose rule is
+ * engine/store/filters.ts's listBranches). The other filters (`assignee`, `elementId`, `processKey` …) narrow it there.
  */
-export async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: User): Promise<TaskView[]> {
-  const groups = page.candidateGroup ? user.groups.filter((group) => group === page.candidateGroup) : user.groups;
-  const byId = new Map<string, TaskView>();
-  for (const group of groups) {
-    for (const task of await runtime.findTasks({ ...page, candidateGroup: group, unclaimedOrClaimedBy: user.name })) byId.set(task.id, task);
-  }
-  if (!page.candidateGroup) {
-    // and those offered to the caller by name (Camunda's candidateUsers) that nobody else claimed
-    for (const task of await runtime.findTasks({ ...page, candidateUser: user.name, unclaimedOrClaimedBy: user.name })) byId.set(task.id, task);
-    // and those assigned to the caller by name (Camunda's assignee) or claimed by them; none of them is held by
-    // someone else, so an `assignee` filter naming another person finds none here (it replaced the filter, and the
-    // caller's own held tasks answered a list of another's)
-    if (page.assignee === undefined || page.assignee === user.name) {
-      for (const task of await runtime.findTasks({ ...page, assignee: user.name })) byId.set(task.id, task);
-    }
-  }
-  return [...byId.values()]
-    .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id))
-    .slice(0, page.limit);
+export function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: User): Promise<TaskView[]> {
+  return runtime.findTasks({ ...page, inListOf: listOwner(user) });
+}
+
+/** Whose list `inListOf` reads: the caller's name and groups. */
+export function listOwner(user: User): TaskListOwner {
+  return { name: user.name, groups: user.groups };
+}
+
+/**
+ * Task `taskId` when it is open and in the caller's own list (tasksOfGroups without filters), else undefined: what a
+ * read of one task by a Camunda route shows the caller. The store's own rule, as their list applies it.
+ */
+export async function taskOfCaller(runtime: Runtime, taskId: string, user: User): Promise<TaskView | undefined> {
+  return (await runtime.findTasks({ id: taskId, inListOf: listOwner(user), limit: 1 }))[0];
 }
 
 /** Why a Camunda route's assignment to someone else is refused: in Stratum a person claims a task for themselves. */
@@ -112,22 +107,4 @@ export async function refuseAssigningToOther(runtime: Runtime, taskId: string, a
   if (!kept && !(await runtime.getTask(taskId))) throw new HttpProblem(404, attempt.notFound);
   // the runtime's kind of refusal, kept here: an HttpProblem 403 would be kept again as a role refusal (role-refusals.ts)
   throw new StratumError('forbidden', refusal, { reason: ASSIGN_OTHER_REASON, errors: [{ field: attempt.field, message: `not the caller (${user.name})` }] });
-}
-
-/**
- * Whether `task` is in the caller's own list (tasksOfGroups without filters): offered to one of their groups or to them
- * by name and claimed by nobody else, or held by them. What a read of one task by a Camunda route shows the caller.
- */
-export function isTaskOfCaller(task: TaskView, user: User): boolean {
-  const holder = task.claimedBy ?? task.assignee;
-  if (holder === user.name) return true;
-  if (task.claimedBy !== null) return false;
-  return task.candidateGroups.some((group) => user.groups.includes(group)) || task.candidateUsers.includes(user.name);
-}
-
-// the stores' order: UTF-8 bytes (SQLite's BINARY, PostgreSQL's "C"), which is code point order; not JavaScript's `<`,
-// which compares UTF-16 units and puts a character beyond U+FFFF (an id's `𐐀`) before U+E000–U+FFFF (`ﬁ`): a page
-// merged so ended at a task the next page's keyset, in the stores' order, had passed, and the task between was skipped
-function compare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
