@@ -39,6 +39,10 @@ export default defineConfig({
     // were right; it still fails in 10 s, not at the test's timeout
     expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
+    // a what-if replay's workers at the priority of everything else (the product's default is nice 19, which
+    // test/engine/impact/replay-worker.test.ts checks): with the suite keeping both cores busy, nice 19 left them
+    // next to no CPU, and an impact report (the deploy dialog's, `stratum impact`'s) outlasted its test's timeout
+    env: { STRATUM_REPLAY_NICE: '0' },
     // clean-ups a support module owes after each test or file (test/support/cleanup.ts)
     setupFiles: ['test/support/setup.ts'],
     // vitest's default is one file per core less one: a single file at a time on 2 cores. Files spend part of their

@@ -7,6 +7,7 @@ import { analyseImpact } from './impact.js';
 import type { ImpactReport, ProcessDiff } from './impact-report.js';
 import { diffProcesses, processOf } from './process-diff.js';
 import { defaultReplayWorkers } from './replay-pool.js';
+import { replayNice } from './replay-priority.js';
 
 export class ImpactAnalyser implements ImpactAnalysis {
   private readonly replayWorkers: number;
@@ -21,6 +22,8 @@ export class ImpactAnalyser implements ImpactAnalysis {
     options: { replayWorkers?: number; replayChunk?: number; events?: EventEmitter; serverRoles?: ServerRoles; clock?: Clock } = {},
   ) {
     this.replayWorkers = options.replayWorkers ?? defaultReplayWorkers();
+    // read now: a value that does not parse refuses the start, not the first replay
+    if (this.replayWorkers > 0) replayNice();
     this.replayChunk = options.replayChunk;
     this.events = options.events;
     this.serverRoles = options.serverRoles;

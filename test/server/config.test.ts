@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError } from '../../engine/errors.js';
 import { defaultReplayWorkers } from '../../engine/impact/replay-pool.js';
+import { REPLAY_NICE, replayNice } from '../../engine/impact/replay-priority.js';
 import { cacheBudgetBytes } from '../../engine/runtime/cache-budget.js';
 import { walCheckpointSettings } from '../../engine/store/wal-checkpoint-settings.js';
 import { idleSettings, parseSize, readConfig } from '../../server/config.js';
@@ -184,7 +185,7 @@ describe('number settings', () => {
     expect(readConfig({ PORT: ' 8080 ', STRATUM_WORKERS: '03' })).toMatchObject({ port: 8080, workers: 3 });
   });
 
-  it('reads STRATUM_SQLITE_CHECKPOINT, STRATUM_REPLAY_WORKERS and the cache budgets in decimal digits too', () => {
+  it('reads STRATUM_SQLITE_CHECKPOINT, STRATUM_REPLAY_WORKERS, STRATUM_REPLAY_NICE and the cache budgets in decimal digits too', () => {
     expect(walCheckpointSettings(' 500 ')).toMatchObject({ pages: 500 });
     for (const typo of NOT_DECIMAL_DIGITS) expect(() => walCheckpointSettings(typo), typo).toThrow(/^STRATUM_SQLITE_CHECKPOINT must be off or a whole number of pages/);
     for (const typo of NOT_DECIMAL_DIGITS) {
@@ -193,6 +194,14 @@ describe('number settings', () => {
     }
     vi.stubEnv('STRATUM_REPLAY_WORKERS', '3');
     expect(defaultReplayWorkers(8)).toBe(3);
+    for (const typo of [...NOT_DECIMAL_DIGITS, '20', '-1', 'low']) {
+      vi.stubEnv('STRATUM_REPLAY_NICE', typo);
+      expect(() => replayNice(), typo).toThrow(new ConfigurationError('STRATUM_REPLAY_NICE', `STRATUM_REPLAY_NICE must be a whole number from 0 to 19, not ${typo}`));
+    }
+    vi.stubEnv('STRATUM_REPLAY_NICE', ' 10 ');
+    expect(replayNice()).toBe(10);
+    vi.stubEnv('STRATUM_REPLAY_NICE', '');
+    expect(replayNice()).toBe(REPLAY_NICE);
     // megabytes may have a fraction, written as a decimal
     vi.stubEnv('STRATUM_ENGINE_CACHE_MB', '0.5');
     expect(cacheBudgetBytes('STRATUM_ENGINE_CACHE_MB', 0.05, 40)).toBe(512 * 1024);

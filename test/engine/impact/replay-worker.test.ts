@@ -26,6 +26,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await store.close();
   await fixture.dispose();
 });
@@ -67,11 +68,18 @@ describe('a cancelled replay', () => {
 });
 
 describe('a replay in worker processes', () => {
+  // the suite runs replays at the server's priority (vite.config.ts): these are the product's default, nice 19
+  beforeEach(() => {
+    vi.stubEnv('STRATUM_REPLAY_NICE', '');
+  });
+
   // two workers start from the TypeScript sources under vitest: slow on a loaded machine (load 29 on 2 cores: 64 s)
   it('groups the orders exactly as a replay in the calling thread, orders dealt in small chunks to two workers', { timeout: 300_000 }, async () => {
     await recordOrders(['RW-10', 350_000], ['RW-11', 420_000], ['RW-12', 520_000], ['RW-13', 1_200_000], ['RW-14', 450_000]);
     // one order still waiting for the vice-president
     await enter(fixture.stratum.runtime, order('RW-15', 700_000));
+    // no idle worker another file started at another priority
+    await coldPool();
 
     const events = new EventEmitter();
     const workers: number[] = [];
@@ -211,6 +219,21 @@ describe('a replay in worker processes', () => {
     // a new worker would have been started in the turn the killed worker's exit was heard
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(runningReplayWorkers()).toBe(0);
+  });
+
+  it('runs its workers at the priority STRATUM_REPLAY_NICE sets, 0 the server\'s own', { timeout: 120_000 }, async () => {
+    await recordOrders(['RW-46', 350_000]);
+    const selection = { processKey: 'order-to-cash' };
+    for (const [setting, nice] of [['7', 7], ['0', getPriority()]] as const) {
+      await coldPool();
+      vi.stubEnv('STRATUM_REPLAY_NICE', setting);
+      expect((await replayInWorkers({ kind: 'sqlite', dataDir: fixture.dataDir, busyTimeoutMs: 1000 }, lowered(), selection, { workers: 1 })).orders).toBe(1);
+      const [pid] = replayWorkerPids();
+      expect(getPriority(pid), `STRATUM_REPLAY_NICE=${setting}`).toBe(nice);
+      const tasks = `/proc/${pid}/task`;
+      if (existsSync(tasks)) for (const thread of readdirSync(tasks)) expect(niceOf(`${tasks}/${thread}/stat`), `thread ${thread}`).toBe(nice);
+    }
+    await coldPool();
   });
 
   it('fails with the worker\'s error when the replay throws in its process', { timeout: 120_000 }, async () => {
