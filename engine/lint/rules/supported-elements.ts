@@ -21,9 +21,13 @@
 //   - timer start events: the scheduler fires timers of running instances only, so a process's own timer start
 //     would deploy and never start an instance, and bpmn-elements triggers an event sub-process by a message or
 //     signal only, so one started by a timer is never armed;
-//   - message start events of event sub-processes: bpmn-elements starts one only when the message is delegated to
-//     the running process, and Stratum's correlation (runtime/messages.ts) delivers a message to a catch's wait or
-//     a process's top-level start only: the sub-process opens no wait, so its message was buffered and never ran it.
+//   - message start events of event sub-processes: bpmn-elements starts one only when the running process throws
+//     the message itself (a message throw or end event inside it); a message from outside (bpmn-engine's signal,
+//     sendMessage) never reaches it, and it opens no wait and is not among the postponed elements, so Stratum's
+//     correlation (runtime/messages.ts) has no catch to deliver to and buffered the message. Starting it by hand
+//     would not be enough: bpmn-elements 17.3 ignores isInterrupting (an interrupting one runs beside the scope's
+//     other activities, whose tasks stay open), and a second start while one still runs fails the instance
+//     ("activity <…> is already running"), so a non-interrupting one cannot fire twice (docs/validation.md).
 // camunda:inputOutput where it is not applied (start and boundary events and
 // event sub-processes, as in Camunda 7; multi-instance activities other than
 // user tasks and jobs) is a warning naming element and construct.

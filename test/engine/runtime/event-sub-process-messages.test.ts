@@ -1,6 +1,6 @@
 // An event sub-process started by a message (interrupting or not) never ran: bpmn-elements starts one only when the
-// message is delegated to the running process, and Stratum's correlation delivers a message to a catch's wait or to a
-// process's top-level start event only. The sub-process opened no wait, GET /api/instances/{id} did not list it, and
+// running process throws the message itself (bpmn-engine's signal and sendMessage never reach it), and Stratum's
+// correlation delivers a message to a catch's wait or to a process's top-level start event only. The sub-process opened no wait, GET /api/instances/{id} did not list it, and
 // its message was buffered as if nothing waited, with the engine warm or cold. It is refused at deploy, naming the
 // start event (lint rule supported-elements); the message boundary events it stands for run as before.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
