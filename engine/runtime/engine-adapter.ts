@@ -10,6 +10,7 @@ import type { FeelInput } from '../feel/feel-expression.js';
 import type { DecisionEvaluation, DecisionSource } from '../dmn/decision-call.js';
 import type { IncidentReason } from '../store/types.js';
 import { createEngine, type EngineHost } from './execution-environment.js';
+import { interruptScopeOf, type ScopeElementApi } from './interrupting-event-sub-process.js';
 import { iterationVariables, loopSpecOf } from './multi-instance.js';
 import { visibleVariables } from './visible-variables.js';
 
@@ -91,6 +92,9 @@ export class LiveEngine {
     this.engine = createEngine(name, sourceContext, undefined, { ...host, decisions: stepDecisions });
     // Every engine has an error listener (an unheard error would throw); an engine that erred is never reused.
     this.engine.on('error', () => (this.failed = true));
+    // bpmn-elements ignores isInterrupting: an interrupting event sub-process ends its scope's other elements here
+    this.listener.on('activity.start', (api: ScopeElementApi) =>
+      interruptScopeOf(api, () => (this.engine.execution?.getPostponed() ?? []) as unknown as ScopeElementApi[]));
   }
 
   /** Runs a new instance to its first wait state (or its end). */

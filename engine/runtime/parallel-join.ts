@@ -23,6 +23,8 @@ import * as elements from 'bpmn-elements';
 const kFlags = Symbol.for('flags');
 const kFlows = Symbol.for('flows');
 const kMessageHandlers = Symbol.for('messageHandlers');
+/** A token join's way to drop the takes it holds (an interrupting event sub-process ended their scope). */
+const kDropHeld = Symbol('dropHeldTokens');
 
 interface InboundMessage {
   content: { id: string; discardSequence?: string[] } & Record<string, unknown>;
@@ -38,6 +40,7 @@ interface JoinActivity {
   [kFlags]: { isParallelJoin: boolean };
   [kFlows]: { inboundSequenceFlows: { id: string }[] };
   [kMessageHandlers]: { onInbound: (routingKey: string, message: InboundMessage) => void };
+  [kDropHeld]?: () => void;
 }
 
 type ElementFactory = (activityDef: unknown, context: unknown) => unknown;
@@ -50,6 +53,15 @@ export function ParallelGateway(activityDef: unknown, context: unknown): unknown
   return activity;
 }
 
+/**
+ * Drops the takes a token join holds, as a discard: the process stops waiting for their flows (bpmn-elements pops a
+ * flow a discard names as inbound) and nothing is left in the join's queue for a later round. An interrupting event
+ * sub-process calls it for the joins of the scope it ends (interrupting-event-sub-process.ts); anything else is left.
+ */
+export function dropHeldTokens(activity: unknown): void {
+  (activity as Partial<JoinActivity> | undefined)?.[kDropHeld]?.();
+}
+
 const INBOUND_CONSUMER = '_run-on-inbound';
 
 function tokenJoin(activity: JoinActivity) {
@@ -57,6 +69,14 @@ function tokenJoin(activity: JoinActivity) {
   // The takes delivered to this consumer and not yet joined. A message that is no longer pending was
   // handed back to the queue (the consumer was cancelled) and will be delivered again.
   let held: InboundMessage[] = [];
+  activity[kDropHeld] = () => {
+    const dropped = held.filter((candidate) => candidate.pending);
+    held = [];
+    if (!dropped.length) return;
+    for (const token of dropped) token.ack();
+    activity.broker.cancel(INBOUND_CONSUMER);
+    activity._runDiscard({ inbound: dropped.map((token) => copy(token.content)) });
+  };
 
   return function onTokenJoinInbound(routingKey: string, message: InboundMessage) {
     held = held.filter((candidate) => candidate.pending);
