@@ -10,7 +10,7 @@ import type { FeelInput } from '../feel/feel-expression.js';
 import type { DecisionEvaluation, DecisionSource } from '../dmn/decision-call.js';
 import type { IncidentReason } from '../store/types.js';
 import { createEngine, type EngineHost } from './execution-environment.js';
-import { interruptScopeOf, type ScopeElementApi } from './interrupting-event-sub-process.js';
+import { EventSubProcessInterruptions, type ScopeElementApi } from './interrupting-event-sub-process.js';
 import { iterationVariables, loopSpecOf } from './multi-instance.js';
 import { visibleVariables } from './visible-variables.js';
 
@@ -92,9 +92,13 @@ export class LiveEngine {
     this.engine = createEngine(name, sourceContext, undefined, { ...host, decisions: stepDecisions });
     // Every engine has an error listener (an unheard error would throw); an engine that erred is never reused.
     this.engine.on('error', () => (this.failed = true));
-    // bpmn-elements ignores isInterrupting: an interrupting event sub-process ends its scope's other elements here
-    this.listener.on('activity.start', (api: ScopeElementApi) =>
-      interruptScopeOf(api, () => (this.engine.execution?.getPostponed() ?? []) as unknown as ScopeElementApi[]));
+    // bpmn-elements ignores isInterrupting: an interrupting event sub-process ends its scope's other elements here,
+    // once the throw that started it is heard (interrupting-event-sub-process.ts)
+    const interruptions = new EventSubProcessInterruptions(() => (this.engine.execution?.getPostponed() ?? []) as unknown as ScopeElementApi[]);
+    this.listener.on('activity.start', (api: ScopeElementApi) => interruptions.activityStarted(api));
+    this.listener.on('activity.catch', (api: ScopeElementApi) => interruptions.activityCaught(api));
+    this.listener.on('activity.throw', () => interruptions.settle());
+    this.listener.on('activity.escalate', () => interruptions.settle());
   }
 
   /** Runs a new instance to its first wait state (or its end). */

@@ -67,6 +67,34 @@ const packing = (kind: 'error' | 'escalation', interrupting: boolean | null, mor
     ${more}
     ${eventSubProcess(kind, interrupting)}`);
 
+/** Start → fork → `Invoice` and the embedded sub-process `Packing` (fork → `Pack`, `Check` → the throw, `inside`), `outside` beside it. */
+const invoiceAndPacking = (kind: 'error' | 'escalation', inside: string, outside: string) => definitions(`
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F0" sourceRef="Start" targetRef="Fork" />
+    <bpmn:parallelGateway id="Fork" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Fork" targetRef="Invoice" />
+    <bpmn:userTask id="Invoice" name="Invoice" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Invoice" targetRef="Invoiced" />
+    <bpmn:endEvent id="Invoiced" />
+    <bpmn:sequenceFlow id="F3" sourceRef="Fork" targetRef="Packing" />
+    <bpmn:subProcess id="Packing">
+      <bpmn:startEvent id="SubStart" />
+      <bpmn:sequenceFlow id="S0" sourceRef="SubStart" targetRef="SubFork" />
+      <bpmn:parallelGateway id="SubFork" />
+      <bpmn:sequenceFlow id="S1" sourceRef="SubFork" targetRef="Pack" />
+      <bpmn:userTask id="Pack" name="Pack" />
+      <bpmn:sequenceFlow id="S2" sourceRef="Pack" targetRef="Packed" />
+      <bpmn:endEvent id="Packed" />
+      <bpmn:sequenceFlow id="S3" sourceRef="SubFork" targetRef="Check" />
+      <bpmn:userTask id="Check" name="Check stock" />
+      <bpmn:sequenceFlow id="S4" sourceRef="Check" targetRef="Throw" />
+      ${thrower(kind)}
+      ${inside}
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="F4" sourceRef="Packing" targetRef="Shipped" />
+    <bpmn:endEvent id="Shipped" />
+    ${outside}`);
+
 /** A test store: `open` opens it (again, on the same data), `dispose` removes it. */
 interface TestStore { open(): Promise<Store>; dispose(): void }
 
@@ -136,31 +164,7 @@ function describeInterruption(name: string, testStore: () => Promise<TestStore>)
     });
 
     it('inside an embedded sub-process it ends that sub-process\'s activities only; the parent\'s task stays open', async () => {
-      await deploy(definitions(`
-    <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="F0" sourceRef="Start" targetRef="Fork" />
-    <bpmn:parallelGateway id="Fork" />
-    <bpmn:sequenceFlow id="F1" sourceRef="Fork" targetRef="Invoice" />
-    <bpmn:userTask id="Invoice" name="Invoice" />
-    <bpmn:sequenceFlow id="F2" sourceRef="Invoice" targetRef="Invoiced" />
-    <bpmn:endEvent id="Invoiced" />
-    <bpmn:sequenceFlow id="F3" sourceRef="Fork" targetRef="Packing" />
-    <bpmn:subProcess id="Packing">
-      <bpmn:startEvent id="SubStart" />
-      <bpmn:sequenceFlow id="S0" sourceRef="SubStart" targetRef="SubFork" />
-      <bpmn:parallelGateway id="SubFork" />
-      <bpmn:sequenceFlow id="S1" sourceRef="SubFork" targetRef="Pack" />
-      <bpmn:userTask id="Pack" name="Pack" />
-      <bpmn:sequenceFlow id="S2" sourceRef="Pack" targetRef="Packed" />
-      <bpmn:endEvent id="Packed" />
-      <bpmn:sequenceFlow id="S3" sourceRef="SubFork" targetRef="Check" />
-      <bpmn:userTask id="Check" name="Check stock" />
-      <bpmn:sequenceFlow id="S4" sourceRef="Check" targetRef="Throw" />
-      ${thrower('error')}
-      ${eventSubProcess('error', true)}
-    </bpmn:subProcess>
-    <bpmn:sequenceFlow id="F4" sourceRef="Packing" targetRef="Shipped" />
-    <bpmn:endEvent id="Shipped" />`));
+      await deploy(invoiceAndPacking('error', eventSubProcess('error', true), ''));
       const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-4' });
       expect(await waitingAt(instance.id)).toEqual(['Check', 'Invoice', 'Pack']);
       await complete(instance.id, 'Check');
@@ -173,31 +177,7 @@ function describeInterruption(name: string, testStore: () => Promise<TestStore>)
     });
 
     it('an error thrown inside an embedded sub-process reaches the process\'s event sub-process, which ends the sub-process and the other path', async () => {
-      await deploy(definitions(`
-    <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="F0" sourceRef="Start" targetRef="Fork" />
-    <bpmn:parallelGateway id="Fork" />
-    <bpmn:sequenceFlow id="F1" sourceRef="Fork" targetRef="Invoice" />
-    <bpmn:userTask id="Invoice" name="Invoice" />
-    <bpmn:sequenceFlow id="F2" sourceRef="Invoice" targetRef="Invoiced" />
-    <bpmn:endEvent id="Invoiced" />
-    <bpmn:sequenceFlow id="F3" sourceRef="Fork" targetRef="Packing" />
-    <bpmn:subProcess id="Packing">
-      <bpmn:startEvent id="SubStart" />
-      <bpmn:sequenceFlow id="S0" sourceRef="SubStart" targetRef="SubFork" />
-      <bpmn:parallelGateway id="SubFork" />
-      <bpmn:sequenceFlow id="S1" sourceRef="SubFork" targetRef="Pack" />
-      <bpmn:userTask id="Pack" name="Pack" />
-      <bpmn:sequenceFlow id="S2" sourceRef="Pack" targetRef="Packed" />
-      <bpmn:endEvent id="Packed" />
-      <bpmn:sequenceFlow id="S3" sourceRef="SubFork" targetRef="Check" />
-      <bpmn:userTask id="Check" name="Check stock" />
-      <bpmn:sequenceFlow id="S4" sourceRef="Check" targetRef="Throw" />
-      ${thrower('error')}
-    </bpmn:subProcess>
-    <bpmn:sequenceFlow id="F4" sourceRef="Packing" targetRef="Shipped" />
-    <bpmn:endEvent id="Shipped" />
-    ${eventSubProcess('error', true)}`));
+      await deploy(invoiceAndPacking('error', '', eventSubProcess('error', true)));
       const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-9' });
       expect(await waitingAt(instance.id)).toEqual(['Check', 'Invoice', 'Pack']);
       await complete(instance.id, 'Check');
@@ -205,6 +185,25 @@ function describeInterruption(name: string, testStore: () => Promise<TestStore>)
       expect((await complete(instance.id, 'Handle')).status).toBe('completed');
       expect(await completedElements(instance.id)).not.toEqual(expect.arrayContaining(['Shipped']));
     });
+
+    for (const [kind, interrupting] of [['error', true], ['escalation', true], ['escalation', false]] as const) {
+      it(`an ${kind} caught by a boundary event of the embedded sub-process it was thrown in does not start the process's ${interrupting ? 'interrupting' : 'non-interrupting'} event sub-process`, async () => {
+        await deploy(invoiceAndPacking(kind, '', `<bpmn:boundaryEvent id="Caught" attachedToRef="Packing">${TRIGGER[kind]}</bpmn:boundaryEvent>
+        <bpmn:sequenceFlow id="B1" sourceRef="Caught" targetRef="Repair" />
+        <bpmn:userTask id="Repair" name="Repair" />
+        <bpmn:sequenceFlow id="B2" sourceRef="Repair" targetRef="Repaired" />
+        <bpmn:endEvent id="Repaired" />
+        ${eventSubProcess(kind, interrupting)}`));
+        const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-10' });
+        await complete(instance.id, 'Check');
+        // BPMN hands the throw to the innermost catch: the boundary's path runs and Invoice's goes on. bpmn-elements
+        // started the event sub-process as well (Handle opened beside Repair); interrupting its scope would end both.
+        expect(await waitingAt(instance.id)).toEqual(['Invoice', 'Repair']);
+        expect((await complete(instance.id, 'Repair')).status).toBe('running');
+        expect((await complete(instance.id, 'Invoice')).status).toBe('completed');
+        expect(await completedElements(instance.id)).not.toContain('Handling');
+      });
+    }
 
     it('inside a multi-instance sub-process it ends the activities of its own iteration only', async () => {
       await deploy(definitions(`
