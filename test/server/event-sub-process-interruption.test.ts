@@ -1,0 +1,82 @@
+// Over HTTP, an interrupting error event sub-process closes the task on the other path of its scope on every route:
+// bpmn-elements ignored isInterrupting, so after the error the task `Pack` was still listed and open to completion.
+// Now it is gone from the task list and its completion is 404 problem+json on Stratum's, Camunda 7's and Camunda 8's
+// routes, as for any task that is no longer open; the event sub-process's task completes the instance.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstanceView, TaskView } from '../../engine/api.js';
+import { problemOf, TOKENS, type ApiClient } from './support/client.js';
+import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = server.api;
+  const deployed = await api.request('POST', '/api/deployments?name=esp-interrupt.bpmn', {
+    token: TOKENS.designer, body: PACKING, headers: { 'content-type': 'application/xml' },
+  });
+  expect(deployed.status, deployed.text).toBe(201);
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+const task = (id: string, name: string) =>
+  `<bpmn:userTask id="${id}" name="${name}"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="operations" /></bpmn:extensionElements></bpmn:userTask>`;
+
+const PACKING = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_esp_interrupt" targetNamespace="http://stratum.example/test">
+  <bpmn:error id="Err_missing" name="Stock missing" errorCode="STOCK_MISSING" />
+  <bpmn:process id="esp-interrupt" name="Packing" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F0" sourceRef="Start" targetRef="Fork" />
+    <bpmn:parallelGateway id="Fork" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Fork" targetRef="Pack" />
+    ${task('Pack', 'Pack')}
+    <bpmn:sequenceFlow id="F2" sourceRef="Pack" targetRef="Packed" />
+    <bpmn:endEvent id="Packed" />
+    <bpmn:sequenceFlow id="F3" sourceRef="Fork" targetRef="Check" />
+    ${task('Check', 'Check stock')}
+    <bpmn:sequenceFlow id="F4" sourceRef="Check" targetRef="Missing" />
+    <bpmn:endEvent id="Missing"><bpmn:errorEventDefinition errorRef="Err_missing" /></bpmn:endEvent>
+    <bpmn:subProcess id="Handling" triggeredByEvent="true">
+      <bpmn:startEvent id="HandlingStart"><bpmn:errorEventDefinition errorRef="Err_missing" /></bpmn:startEvent>
+      <bpmn:sequenceFlow id="H1" sourceRef="HandlingStart" targetRef="Reorder" />
+      ${task('Reorder', 'Reorder stock')}
+      <bpmn:sequenceFlow id="H2" sourceRef="Reorder" targetRef="Reordered" />
+      <bpmn:endEvent id="Reordered" />
+    </bpmn:subProcess>
+  </bpmn:process>
+</bpmn:definitions>`;
+
+describe('an interrupting error event sub-process over HTTP', () => {
+  it('closes Pack: it leaves the task list, and its completion is 404 on Stratum\'s, Camunda 7\'s and Camunda 8\'s routes', async () => {
+    const started = await api.post<InstanceView>('/api/processes/esp-interrupt/instances', TOKENS.erp, { businessKey: 'ESP-1' });
+    expect(started.status, started.text).toBe(201);
+    const tasks = async () => (await api.get<TaskView[]>('/api/tasks?businessKey=ESP-1', TOKENS.operations)).body;
+    const open = await tasks();
+    const taskId = (elementId: string) => encodeURIComponent(open.find((one) => one.elementId === elementId)!.id);
+    const packId = taskId('Pack');
+    const checked = await api.post<InstanceView>(`/api/tasks/${taskId('Check')}/complete`, TOKENS.operations, {});
+    expect(checked.status, checked.text).toBe(200);
+    expect(checked.body.waiting.map((wait) => wait.elementId)).toEqual(['Reorder']);
+    expect((await tasks()).map((one) => one.elementId)).toEqual(['Reorder']);
+
+    for (const [path, body] of [
+      [`/api/tasks/${packId}/complete`, {}],
+      [`/engine-rest/task/${packId}/complete`, { variables: {} }],
+      [`/v2/user-tasks/${packId}/completion`, { variables: {} }],
+    ] as const) {
+      const refused = await api.post(path, TOKENS.operations, body);
+      expect(refused.status, `${path}: ${refused.text}`).toBe(404);
+      expect(problemOf(refused).status).toBe(404);
+    }
+
+    const [reorder] = await tasks();
+    const done = await api.post<InstanceView>(`/api/tasks/${encodeURIComponent(reorder.id)}/complete`, TOKENS.operations, {});
+    expect(done.status, done.text).toBe(200);
+    expect(done.body.status).toBe('completed');
+  });
+});
