@@ -10,7 +10,7 @@ import { GROUPS } from '../auth/authenticate.js';
 import type { User } from '../auth/users.js';
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
-import { refuseAssigningToOther, tasksOfGroups } from '../routes/tasks.js';
+import { listOwner, refuseAssigningToOther, tasksOfGroups } from '../routes/tasks.js';
 import { DEFAULT_TENANT } from '../schemas/camunda8.js';
 
 type UserTaskKey = { userTaskKey: string };
@@ -84,11 +84,17 @@ export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
       const found = filter.userTaskKey === undefined ? await tasksOfGroups(runtime, query, user!) : await oneTask(runtime, filter.userTaskKey, query, user!);
       const items = found.slice(offset, offset + limit);
       const next = nextCursor(found.slice(offset), limit);
+      // every match, as Camunda counts them, whatever the page (a first page that holds them all has counted them; else
+      // the store counts the caller's list in one query); hasMoreTotalItems still says whether more follow this page
+      const { limit: _page, after: _after, ...matching } = query;
+      const totalItems = filter.userTaskKey !== undefined ? found.length
+        : offset === 0 && page.after === undefined && !next ? items.length
+          : await runtime.countTasks({ ...matching, inListOf: listOwner(user!) });
       return {
         ...ok({
           items: items.map(userTaskResult),
           page: {
-            totalItems: offset + items.length + (next ? 1 : 0),
+            totalItems,
             hasMoreTotalItems: next !== null,
             ...(next && { endCursor: next }),
           },

@@ -159,15 +159,24 @@ describe('POST /v2/user-tasks/search', () => {
     expect((await search(TOKENS.director, { filter: { state: 'COMPLETED' } })).body.items).toEqual([]);
   });
 
-  it('pages by limit and after, and refuses an unknown filter field with 400 rather than ignoring it', async () => {
+  it('pages by limit and after with every match counted in totalItems, and refuses an unknown filter field with 400 rather than ignoring it', async () => {
     await directorTask();
     await directorTask();
+    await directorTask();
+    // every task of the director's list, counted whatever the page (as Camunda's totalItems)
+    const all = (await search(TOKENS.director, { page: { limit: 1000 } })).body;
+    expect(all.page).toEqual({ totalItems: all.items.length, hasMoreTotalItems: false });
+    expect(all.items.length).toBeGreaterThanOrEqual(3);
     const first = (await search(TOKENS.director, { page: { limit: 1 } })).body;
     expect(first.items).toHaveLength(1);
-    expect(first.page.hasMoreTotalItems).toBe(true);
+    expect(first.page).toMatchObject({ totalItems: all.items.length, hasMoreTotalItems: true });
     const second = (await search(TOKENS.director, { page: { limit: 1, after: first.page.endCursor } })).body;
     expect(second.items).toHaveLength(1);
     expect(second.items[0].userTaskKey).not.toBe(first.items[0].userTaskKey);
+    expect(second.page.totalItems).toBe(all.items.length);
+    expect((await search(TOKENS.director, { page: { from: 2, limit: 1 } })).body.page.totalItems).toBe(all.items.length);
+    // within a filter: that instance's one task
+    expect((await search(TOKENS.director, { filter: { processInstanceKey: second.items[0].processInstanceKey }, page: { limit: 1 } })).body.page.totalItems).toBe(1);
     // by offset, the same second task
     expect((await search(TOKENS.director, { page: { from: 1, limit: 1 } })).body.items.map((item) => item.userTaskKey)).toEqual([second.items[0].userTaskKey]);
     expect((await search(TOKENS.director, { filter: { priority: 50 } })).status).toBe(400);
