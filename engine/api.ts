@@ -1224,13 +1224,16 @@ export interface StratumOptions {
  * it ends (`completed`, `cancelled`: its caller went away, `failed`).
  */
 export interface ReplayEvent {
-  phase: 'started' | 'ended';
+  /** `worker-replaced`: a worker stopped before it answered (killed from outside, crashed) and a new one replays its share. */
+  phase: 'started' | 'ended' | 'worker-replaced';
   /** Worker processes it runs in; 0 when it runs in the calling thread (an in-memory store). */
   workers: number;
   /** Orders replayed (when it ended). */
   orders: number;
   durationMs: number;
   outcome?: 'completed' | 'cancelled' | 'failed';
+  /** How the replaced worker stopped (`worker-replaced`), e.g. "signal SIGKILL, before it answered". */
+  stopped?: string;
 }
 
 /** Emitted as `step` on `Stratum.events` after every committed or failed runtime step. */

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { ImpactAnalysis, Library, Orders, Outbox, Runtime, Workers } from '../engine/api.js';
+import type { ImpactAnalysis, Library, Orders, Outbox, ReplayEvent, Runtime, Workers } from '../engine/api.js';
 import { authenticate, requireAnyGroup, requireGroup } from './auth/authenticate.js';
 import type { User, UserDirectory } from './auth/users.js';
 import { requestIdOf } from './http/request-log.js';
@@ -119,7 +119,16 @@ export function createApp(options: AppOptions): StratumApp {
   const { stratum, users, logger } = options;
   const bodyBytes = options.limits?.bodyBytes ?? DEFAULT_BODY_LIMIT;
   const metrics = new Metrics();
-  const stopWatching = metrics.watch(stratum.events, stratum.runtime.caches());
+  const stopMetrics = metrics.watch(stratum.events, stratum.runtime.caches());
+  // an operator's sign that something (the OOM killer, a kill) stops replay workers: the replay itself goes on
+  const onReplay = (event: ReplayEvent) => {
+    if (event.phase === 'worker-replaced') logger.warn({ stopped: event.stopped }, 'a what-if replay\'s worker process stopped before it answered; a new one replays its share');
+  };
+  stratum.events.on('replay', onReplay);
+  const stopWatching = () => {
+    stopMetrics();
+    stratum.events.off('replay', onReplay);
+  };
   const drain = options.acceptDrain;
   const admission = new AdmissionQueue(options.admission, drain && ((admit, stepMs) => drain.afterDrained(admit, stepMs)));
   metrics.watchAdmission(admission);

@@ -24,6 +24,7 @@ export class Metrics {
   private readonly speculations: Counter<'result'>;
   private readonly lostRaces: Counter<'race' | 'outcome'>;
   private readonly replayWorkers: Gauge;
+  private readonly replayWorkerReplacements: Counter;
   private readonly replays: Counter<'outcome'>;
   private readonly replayedOrders: Counter;
   private idleScavenges: Histogram | undefined;
@@ -113,6 +114,11 @@ export class Metrics {
       help: 'Recorded orders replayed by what-if replays.',
       registers: [this.registry],
     });
+    this.replayWorkerReplacements = new Counter({
+      name: 'stratum_replay_worker_replacements_total',
+      help: 'Replay worker processes that stopped before they answered (killed from outside, crashed) and were replaced by a new one.',
+      registers: [this.registry],
+    });
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
@@ -135,6 +141,10 @@ export class Metrics {
     const onSpeculation = (event: SpeculationEvent) => this.speculations.inc({ result: event.result });
     const onLostRace = (event: LostRaceEvent) => this.lostRaces.inc({ race: event.race, outcome: event.outcome });
     const onReplay = (event: ReplayEvent) => {
+      if (event.phase === 'worker-replaced') {
+        this.replayWorkerReplacements.inc();
+        return;
+      }
       if (event.phase === 'started') {
         this.replayWorkers.inc(event.workers);
         return;

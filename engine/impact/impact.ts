@@ -126,6 +126,7 @@ async function replayRecorded(
     const report = replica
       ? await replayInWorkers(replica, files, await pinSelection(store, selection), {
         workers, chunk: options.replayChunk, signal, progress: (done) => (orders = done), ...serverRoles,
+        onWorkerReplaced: (stopped) => options.onReplay?.({ phase: 'worker-replaced', workers, orders, durationMs: performance.now() - began, stopped }),
       })
       : await replayOrders(store, library, selection, { signal, progress: (done) => (orders = done), ...serverRoles });
     orders = report.orders;

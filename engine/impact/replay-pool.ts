@@ -76,6 +76,8 @@ export interface PoolRun {
   signal?: AbortSignal;
   /** Told the number of orders replayed so far, as workers report. */
   progress?: (orders: number) => void;
+  /** Told how a worker stopped before it answered, as a new one takes its share (once per share at most). */
+  onWorkerReplaced?: (stopped: string) => void;
   /** The runtime's server roles, for the workers' replays (replay.ts ReplayRun). */
   serverRoles?: ServerRoles;
 }
@@ -102,6 +104,7 @@ export async function replayInWorkers(replica: StoreReplica, files: BpmnFile[], 
       working,
       ending: ending.signal,
       ...(run.signal && { signal: run.signal }),
+      ...(run.onWorkerReplaced && { onWorkerReplaced: run.onWorkerReplaced }),
       progress: (orders) => {
         done[index] = orders;
         run.progress?.(done.reduce((sum, replayed) => sum + replayed, 0));
@@ -127,6 +130,8 @@ interface ShardRun {
   signal?: AbortSignal;
   /** Told the orders this shard's worker replayed so far. */
   progress: (orders: number) => void;
+  /** PoolRun's. */
+  onWorkerReplaced?: (stopped: string) => void;
 }
 
 /**
@@ -152,6 +157,7 @@ async function replayShard(job: ReplayJob, run: ShardRun): Promise<OrderChange[]
     if (run.ending.aborted) throw new Error(`a replay worker process stopped (${outcome.stopped}) before it finished`);
     if (stops.length === 2) throw workerStopped(stops);
     run.progress(0);
+    run.onWorkerReplaced?.(outcome.stopped);
   }
 }
 

@@ -2,22 +2,32 @@
 // to recorded and running orders without storing anything; the semantic diff
 // between deployed versions; a deployment needs a note.
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImpactReport, ProcessDetail, ProcessDiff, ProcessSummary, ReplayEvent } from '../../engine/api.js';
 import { replayWorkerPids, runningReplayWorkers } from '../../engine/impact/replay-pool.js';
 import { readConfig } from '../../server/config.js';
 import { buildOpenApiDocument } from '../../server/openapi.js';
 import { approvalTierDmn, decidedTiers } from '../engine/impact/candidates.js';
-import { anything } from '../support/matchers.js';
+import { anything, objectWith, textMatching } from '../support/matchers.js';
 import { problemOf, TOKENS, type ApiClient } from './support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
 let server: TestServer;
 let api: ApiClient;
+/** The server's warnings and errors, as JSON lines' `msg` and fields. */
+const logged: { msg: string; stopped?: string }[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ requireDeploymentNote: true });
+  const lines = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logged.push(JSON.parse(chunk.toString()) as { msg: string });
+      done();
+    },
+  });
+  server = await startTestServer({ requireDeploymentNote: true, logger: pino({ level: 'warn' }, lines) });
   api = server.api;
   for (const [orderNo, amount] of [['IM-350', 350_000], ['IM-450', 450_000], ['IM-700', 700_000]] as const) {
     const entered = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'ACME' }, amount, currency: 'CNY', paymentTerms: 'credit' });
@@ -101,10 +111,19 @@ describe('POST /api/impact', () => {
     const idle = replayWorkerPids();
     expect(idle.length).toBeGreaterThan(0);
     for (const pid of idle) process.kill(pid, 'SIGKILL');
+    const replaced = (await (await fetch(`${server.url}/metrics`)).text()).match(/^stratum_replay_worker_replacements_total (\d+)$/m);
     const response = await api.request<ImpactReport>('POST', '/api/impact?last=100', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });
     expect(response.status).toBe(200);
     expect(response.body.replay.groups.map((group) => [group.kind, group.count])).toEqual([['unchanged', 3]]);
     expect(replayWorkerPids().some((pid) => idle.includes(pid))).toBe(false);
+    // not unseen by the operator: counted and logged
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^stratum_replay_worker_replacements_total ${Number(replaced![1]) + 1}$`, 'm'));
+    // (its exit heard first, or the job's write to the dead worker's pipe failing first)
+    expect(logged).toContainEqual(objectWith({
+      msg: 'a what-if replay\'s worker process stopped before it answered; a new one replays its share',
+      stopped: textMatching(/^(signal SIGKILL|its job could not be sent: .*), before it answered$/),
+    }));
   });
 
   it('refuses with 503 replay-worker-stopped when the replay\'s worker and the new one it is given both die', async () => {

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { textMatching } from '../../support/matchers.js';
 import { openStore, type ReplayEvent, type Store } from '../../../engine/index.js';
 import { ImpactAnalyser } from '../../../engine/impact/impact-analyser.js';
 import { pinSelection, recordedOrders, type OrderSelection } from '../../../engine/impact/recorded-orders.js';
@@ -168,8 +169,10 @@ describe('a replay in worker processes', () => {
     // the OOM killer, `kill`: the pool hears of it an event-loop turn or more later, after this replay took the worker
     process.kill(idle, 'SIGKILL');
 
-    const report = await replayInWorkers(replica, lowered(), selection, { workers: 1 });
+    const replaced: string[] = [];
+    const report = await replayInWorkers(replica, lowered(), selection, { workers: 1, onWorkerReplaced: (stopped) => replaced.push(stopped) });
     expect(report.orders).toBe(2);
+    expect(replaced).toEqual([textMatching(/, before it answered$/)]);
     expect(report.groups.find((group) => group.kind === 'new-wait')!.orders).toEqual(['RW-41']);
     const [replacement] = replayWorkerPids();
     expect(replacement).not.toBe(idle);
@@ -181,6 +184,7 @@ describe('a replay in worker processes', () => {
     await recordOrders(['RW-42', 350_000], ['RW-43', 450_000]);
     await coldPool();
     const killed: number[] = [];
+    const replaced: string[] = [];
     // each worker of the replay killed as soon as it has its job (the replay crashing it, running out of memory):
     // long before it has loaded the engine and could answer
     const killer = setInterval(() => {
@@ -191,7 +195,9 @@ describe('a replay in worker processes', () => {
       }
     }, 5);
     try {
-      const replay = replayInWorkers({ kind: 'sqlite', dataDir: fixture.dataDir, busyTimeoutMs: 1000 }, lowered(), { processKey: 'order-to-cash' }, { workers: 1 });
+      const replay = replayInWorkers({ kind: 'sqlite', dataDir: fixture.dataDir, busyTimeoutMs: 1000 }, lowered(), { processKey: 'order-to-cash' }, {
+        workers: 1, onWorkerReplaced: (stopped) => replaced.push(stopped),
+      });
       await expect(replay).rejects.toThrow(
         /^The replay's worker process stopped before it finished, and so did the new one it was given: signal SIGKILL, before it answered; then signal SIGKILL, before it answered\. .*heap is capped at 512 MB/,
       );
@@ -201,6 +207,7 @@ describe('a replay in worker processes', () => {
     }
     // the one it was handed and one new one, no third
     expect(killed).toHaveLength(2);
+    expect(replaced).toHaveLength(1);
     expect(runningReplayWorkers()).toBe(0);
   });
 
