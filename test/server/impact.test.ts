@@ -14,6 +14,7 @@ import { approvalTierDmn, decidedTiers } from '../engine/impact/candidates.js';
 import { anything, objectWith, textMatching } from '../support/matchers.js';
 import { problemOf, TOKENS, type ApiClient } from './support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+import { coldReplayPool, killingEveryReplayWorker } from '../support/replay-workers.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -53,11 +54,8 @@ describe('POST /api/impact', () => {
   it('stops the replay and its worker when the client goes away', async () => {
     // workers kept idle by an earlier file of this process would replay these few orders before the server sees the
     // client go: the replay starts cold, so the cancel is what ends it
-    for (const pid of replayWorkerPids()) process.kill(pid, 'SIGKILL');
-    // the pool hears of a killed worker's exit an event-loop turn or more later (seconds on a loaded runner, where
-    // vitest's default second ran out); a replay handed a dying worker now replays on a new one, but a killed worker
-    // not handed one would still count below as running
-    await vi.waitFor(() => expect(runningReplayWorkers()).toBe(0), { timeout: 15_000 });
+    // (waiting for the pool to hear of each exit: a killed worker not handed a replay would still count below as running)
+    await coldReplayPool();
     const replays: ReplayEvent[] = [];
     const client = new AbortController();
     const onReplay = (event: ReplayEvent) => {
@@ -127,15 +125,7 @@ describe('POST /api/impact', () => {
   });
 
   it('refuses with 503 replay-worker-stopped when the replay\'s worker and the new one it is given both die', async () => {
-    const killed: number[] = [];
-    // every worker killed as soon as it is there, idle or handed its job (as a replay that crashes its worker would)
-    const killer = setInterval(() => {
-      for (const pid of replayWorkerPids()) {
-        if (killed.includes(pid)) continue;
-        killed.push(pid);
-        process.kill(pid, 'SIGKILL');
-      }
-    }, 5);
+    const killer = killingEveryReplayWorker();
     try {
       await vi.waitFor(() => expect(runningReplayWorkers()).toBe(0), { timeout: 15_000 });
       const response = await api.request('POST', '/api/impact?last=100', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });
@@ -144,7 +134,7 @@ describe('POST /api/impact', () => {
       expect(problem.reason).toBe('replay-worker-stopped');
       expect(problem.detail).toMatch(/^The replay's worker process stopped before it finished, and so did the new one it was given: signal SIGKILL, before it answered; then signal SIGKILL, before it answered\./);
     } finally {
-      clearInterval(killer);
+      killer.stop();
     }
   });
 

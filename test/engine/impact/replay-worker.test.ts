@@ -9,6 +9,7 @@ import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { textMatching } from '../../support/matchers.js';
+import { coldReplayPool, killingEveryReplayWorker } from '../../support/replay-workers.js';
 import { openStore, type ReplayEvent, type Store } from '../../../engine/index.js';
 import { ImpactAnalyser } from '../../../engine/impact/impact-analyser.js';
 import { pinSelection, recordedOrders, type OrderSelection } from '../../../engine/impact/recorded-orders.js';
@@ -80,7 +81,7 @@ describe('a replay in worker processes', () => {
     // one order still waiting for the vice-president
     await enter(fixture.stratum.runtime, order('RW-15', 700_000));
     // no idle worker another file started at another priority
-    await coldPool();
+    await coldReplayPool();
 
     const events = new EventEmitter();
     const workers: number[] = [];
@@ -163,7 +164,7 @@ describe('a replay in worker processes', () => {
     await recordOrders(['RW-40', 350_000], ['RW-41', 450_000]);
     const replica = { kind: 'sqlite' as const, dataDir: fixture.dataDir, busyTimeoutMs: 1000 };
     const selection = { processKey: 'order-to-cash' };
-    await coldPool();
+    await coldReplayPool();
     expect((await replayInWorkers(replica, lowered(), selection, { workers: 1 })).orders).toBe(2);
     const [idle] = replayWorkerPids();
     // the OOM killer, `kill`: the pool hears of it an event-loop turn or more later, after this replay took the worker
@@ -182,18 +183,11 @@ describe('a replay in worker processes', () => {
 
   it('fails with a refusal naming the stop when the worker dies during the replay, and the new one it is given too', { timeout: 120_000 }, async () => {
     await recordOrders(['RW-42', 350_000], ['RW-43', 450_000]);
-    await coldPool();
-    const killed: number[] = [];
+    await coldReplayPool();
     const replaced: string[] = [];
     // each worker of the replay killed as soon as it has its job (the replay crashing it, running out of memory):
     // long before it has loaded the engine and could answer
-    const killer = setInterval(() => {
-      for (const pid of replayWorkerPids()) {
-        if (killed.includes(pid)) continue;
-        killed.push(pid);
-        process.kill(pid, 'SIGKILL');
-      }
-    }, 5);
+    const killer = killingEveryReplayWorker();
     try {
       const replay = replayInWorkers({ kind: 'sqlite', dataDir: fixture.dataDir, busyTimeoutMs: 1000 }, lowered(), { processKey: 'order-to-cash' }, {
         workers: 1, onWorkerReplaced: (stopped) => replaced.push(stopped),
@@ -203,17 +197,17 @@ describe('a replay in worker processes', () => {
       );
       await expect(replay).rejects.toMatchObject({ code: 'unavailable', details: { reason: 'replay-worker-stopped' } });
     } finally {
-      clearInterval(killer);
+      killer.stop();
     }
     // the one it was handed and one new one, no third
-    expect(killed).toHaveLength(2);
+    expect(killer.killed).toHaveLength(2);
     expect(replaced).toHaveLength(1);
     expect(runningReplayWorkers()).toBe(0);
   });
 
   it('gives a cancelled replay no new worker: the worker the cancel killed is not replaced', { timeout: 120_000 }, async () => {
     await recordOrders(['RW-45', 350_000]);
-    await coldPool();
+    await coldReplayPool();
     const caller = new AbortController();
     const replay = replayInWorkers({ kind: 'sqlite', dataDir: fixture.dataDir, busyTimeoutMs: 1000 }, lowered(), { processKey: 'order-to-cash' }, {
       workers: 1, signal: caller.signal,
@@ -232,7 +226,7 @@ describe('a replay in worker processes', () => {
     await recordOrders(['RW-46', 350_000]);
     const selection = { processKey: 'order-to-cash' };
     for (const [setting, nice] of [['7', 7], ['0', getPriority()]] as const) {
-      await coldPool();
+      await coldReplayPool();
       vi.stubEnv('STRATUM_REPLAY_NICE', setting);
       expect((await replayInWorkers({ kind: 'sqlite', dataDir: fixture.dataDir, busyTimeoutMs: 1000 }, lowered(), selection, { workers: 1 })).orders).toBe(1);
       const [pid] = replayWorkerPids();
@@ -240,7 +234,7 @@ describe('a replay in worker processes', () => {
       const tasks = `/proc/${pid}/task`;
       if (existsSync(tasks)) for (const thread of readdirSync(tasks)) expect(niceOf(`${tasks}/${thread}/stat`), `thread ${thread}`).toBe(nice);
     }
-    await coldPool();
+    await coldReplayPool();
   });
 
   it('fails with the worker\'s error when the replay throws in its process', { timeout: 120_000 }, async () => {
@@ -256,12 +250,6 @@ describe('a replay in worker processes', () => {
 });
 
 // helpers
-
-/** No idle worker of an earlier test left: every worker from here on is the test's own. */
-async function coldPool() {
-  for (const pid of replayWorkerPids()) process.kill(pid, 'SIGKILL');
-  await vi.waitFor(() => expect(runningReplayWorkers()).toBe(0), { timeout: 15_000 });
-}
 
 /** A thread's nice value from /proc/<pid>/task/<tid>/stat (field 19; the name in field 2 may hold spaces). */
 function niceOf(statFile: string): number {
