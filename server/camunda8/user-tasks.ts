@@ -7,7 +7,6 @@ import type { PageAfter, Runtime, TaskQuery, TaskView } from '../../engine/api.j
 import { StratumError } from '../../engine/errors.js';
 import { decodeCursor, nextCursor } from '../../engine/store/page-cursor.js';
 import { GROUPS } from '../auth/authenticate.js';
-import type { User } from '../auth/users.js';
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
 import { listOwner, refuseAssigningToOther, tasksOfGroups } from '../routes/tasks.js';
@@ -78,18 +77,17 @@ export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
         ...(filter.processDefinitionId !== undefined && { processKey: filter.processDefinitionId }),
         ...(filter.elementId !== undefined && { elementId: filter.elementId }),
         ...(filter.assignee !== undefined && { assignee: filter.assignee }),
+        ...(filter.userTaskKey !== undefined && { id: filter.userTaskKey }),
         limit: offset + limit + 1,
         ...(page.after !== undefined && { after: cursorStart(page.after) }),
       };
-      const found = filter.userTaskKey === undefined ? await tasksOfGroups(runtime, query, user!) : await oneTask(runtime, filter.userTaskKey, query, user!);
+      const found = await tasksOfGroups(runtime, query, user!);
       const items = found.slice(offset, offset + limit);
       const next = nextCursor(found.slice(offset), limit);
       // every match, as Camunda counts them, whatever the page (a first page that holds them all has counted them; else
       // the store counts the caller's list in one query); hasMoreTotalItems still says whether more follow this page
       const { limit: _page, after: _after, ...matching } = query;
-      const totalItems = filter.userTaskKey !== undefined ? found.length
-        : offset === 0 && page.after === undefined && !next ? items.length
-          : await runtime.countTasks({ ...matching, inListOf: listOwner(user!) });
+      const totalItems = offset === 0 && page.after === undefined && !next ? items.length : await runtime.countTasks({ ...matching, inListOf: listOwner(user!) });
       return {
         ...ok({
           items: items.map(userTaskResult),
@@ -106,11 +104,6 @@ export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
 }
 
 // helpers
-
-/** The task `userTaskKey` when it is open, in the caller's list and matches `query`: one query of the store. */
-function oneTask(runtime: Runtime, userTaskKey: string, query: TaskQuery, user: User): Promise<TaskView[]> {
-  return tasksOfGroups(runtime, { ...query, id: userTaskKey }, user);
-}
 
 /** Where `page.after` (an endCursor: Stratum's opaque page cursor, as GET /api/tasks hands it out) says to go on. */
 function cursorStart(after: string): PageAfter {
