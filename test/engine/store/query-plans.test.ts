@@ -188,6 +188,16 @@ async function expectPagesInOrder(store: Store): Promise<void> {
   // how fast they are is the benchmarks' to say (the waiting bench's page p99); the plans above are what holds it here
 }
 
+async function expectOwnListPages(store: Store): Promise<void> {
+  // every task is the vice-president's: bo's list is that group's, the tasks offered to him by name among them once
+  const page = await store.read((tx) => tx.findWaits({ kind: 'task', inListOf: BO, limit: PAGE, after: MIDDLE }));
+  const group = await store.read((tx) => tx.findWaits({ kind: 'task', candidateGroup: 'vice-president', limit: PAGE, after: MIDDLE }));
+  expect(page.map((row) => row.id)).toEqual(group.map((row) => row.id));
+  expect(page.map((row) => row.id).slice(0, 3)).toEqual([`t${ORDERS / 2}`, `t${ORDERS / 2 + 1}`, `t${ORDERS / 2 + 2}`]);
+  expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: IVY }))).toBe(ORDERS / 1000);
+  expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: { name: 'bo', groups: [] } }))).toBe(ORDERS / 10);
+}
+
 async function expectOrderPages(store: Store): Promise<void> {
   const numbers = async (filter: OrderFilter) => (await store.read((tx) => tx.findOrders(filter))).map((row) => row.orderNo);
   // newest entered first; every 50th order is completed (SO-100000), and SO-99995 shares its instant with SO-99994 (ties by number)
@@ -302,15 +312,7 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
     });
   }
 
-  it('answers a person\'s own list among 100,000 tasks a page at a time, and counts it', async () => {
-    // every task is the vice-president's: bo's list is that group's, the tasks offered to him by name among them once
-    const page = await store.read((tx) => tx.findWaits({ kind: 'task', inListOf: BO, limit: PAGE, after: MIDDLE }));
-    const group = await store.read((tx) => tx.findWaits({ kind: 'task', candidateGroup: 'vice-president', limit: PAGE, after: MIDDLE }));
-    expect(page.map((row) => row.id)).toEqual(group.map((row) => row.id));
-    expect(page.map((row) => row.id).slice(0, 3)).toEqual([`t${ORDERS / 2}`, `t${ORDERS / 2 + 1}`, `t${ORDERS / 2 + 2}`]);
-    expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: IVY }))).toBe(ORDERS / 1000);
-    expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: { name: 'bo', groups: [] } }))).toBe(ORDERS / 10);
-  });
+  it('answers a person\'s own list among 100,000 tasks a page at a time, and counts it', () => expectOwnListPages(store));
 
   it('finds a caller\'s Idempotency-Key by primary key (scope, caller, key)', () => {
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SQLITE_GET_IDEMPOTENCY}`).all(...IDEMPOTENCY_LOOKUP) as { detail: string }[]).map((row) => row.detail);
@@ -552,15 +554,7 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
     });
   }
 
-  it('answers a person\'s own list among 100,000 tasks a page at a time, and counts it', async () => {
-    // every task is the vice-president's: bo's list is that group's, the tasks offered to him by name among them once
-    const page = await store.read((tx) => tx.findWaits({ kind: 'task', inListOf: BO, limit: PAGE, after: MIDDLE }));
-    const group = await store.read((tx) => tx.findWaits({ kind: 'task', candidateGroup: 'vice-president', limit: PAGE, after: MIDDLE }));
-    expect(page.map((row) => row.id)).toEqual(group.map((row) => row.id));
-    expect(page.map((row) => row.id).slice(0, 3)).toEqual([`t${ORDERS / 2}`, `t${ORDERS / 2 + 1}`, `t${ORDERS / 2 + 2}`]);
-    expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: IVY }))).toBe(ORDERS / 1000);
-    expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: { name: 'bo', groups: [] } }))).toBe(ORDERS / 10);
-  });
+  it('answers a person\'s own list among 100,000 tasks a page at a time, and counts it', () => expectOwnListPages(store));
 
   it('finds a caller\'s Idempotency-Key by primary key (scope, caller, key)', async () => {
     const plan = await explainOnPostgres(POSTGRES_GET_IDEMPOTENCY, IDEMPOTENCY_LOOKUP);
