@@ -97,7 +97,6 @@ export class EventSubProcessInterruptions {
     const joins = new Set(inScope.filter((api) => api.type === 'bpmn:SequenceFlow' && api.content?.targetId).map((api) => api.content!.targetId!));
     for (const joinId of joins) dropHeldTokens(eventSubProcess.getActivityById(joinId));
   }
-
 }
 
 /** Discards the elements among `apis` that still run. */

@@ -50,19 +50,22 @@ const eventSubProcess = (kind: 'error' | 'escalation', interrupting: boolean | n
         <bpmn:endEvent id="${prefix}Handled" />
       </bpmn:subProcess>`;
 
+/** The parallel gateway `fork` to `Pack` (→ end) and to `Check` (→ the throw), its flows named `flow`1 to 4. */
+const packAndCheck = (kind: 'error' | 'escalation', fork: string, flow: string) => `<bpmn:parallelGateway id="${fork}" />
+    <bpmn:sequenceFlow id="${flow}1" sourceRef="${fork}" targetRef="Pack" />
+    <bpmn:userTask id="Pack" name="Pack" />
+    <bpmn:sequenceFlow id="${flow}2" sourceRef="Pack" targetRef="Packed" />
+    <bpmn:endEvent id="Packed" />
+    <bpmn:sequenceFlow id="${flow}3" sourceRef="${fork}" targetRef="Check" />
+    <bpmn:userTask id="Check" name="Check stock" />
+    <bpmn:sequenceFlow id="${flow}4" sourceRef="Check" targetRef="Throw" />
+    ${thrower(kind)}`;
+
 /** Start → fork → `Pack` (→ end) and `Check` (→ the throw), plus `more` on the fork and the event sub-process. */
 const packing = (kind: 'error' | 'escalation', interrupting: boolean | null, more = '', moreFlows: string[] = []) => definitions(`
     <bpmn:startEvent id="Start" />
     <bpmn:sequenceFlow id="F0" sourceRef="Start" targetRef="Fork" />
-    <bpmn:parallelGateway id="Fork" />
-    <bpmn:sequenceFlow id="F1" sourceRef="Fork" targetRef="Pack" />
-    <bpmn:userTask id="Pack" name="Pack" />
-    <bpmn:sequenceFlow id="F2" sourceRef="Pack" targetRef="Packed" />
-    <bpmn:endEvent id="Packed" />
-    <bpmn:sequenceFlow id="F3" sourceRef="Fork" targetRef="Check" />
-    <bpmn:userTask id="Check" name="Check stock" />
-    <bpmn:sequenceFlow id="F4" sourceRef="Check" targetRef="Throw" />
-    ${thrower(kind)}
+    ${packAndCheck(kind, 'Fork', 'F')}
     ${moreFlows.map((target, index) => `<bpmn:sequenceFlow id="M${index}" sourceRef="Fork" targetRef="${target}" />`).join('\n    ')}
     ${more}
     ${eventSubProcess(kind, interrupting)}`);
@@ -80,15 +83,7 @@ const invoiceAndPacking = (kind: 'error' | 'escalation', inside: string, outside
     <bpmn:subProcess id="Packing">
       <bpmn:startEvent id="SubStart" />
       <bpmn:sequenceFlow id="S0" sourceRef="SubStart" targetRef="SubFork" />
-      <bpmn:parallelGateway id="SubFork" />
-      <bpmn:sequenceFlow id="S1" sourceRef="SubFork" targetRef="Pack" />
-      <bpmn:userTask id="Pack" name="Pack" />
-      <bpmn:sequenceFlow id="S2" sourceRef="Pack" targetRef="Packed" />
-      <bpmn:endEvent id="Packed" />
-      <bpmn:sequenceFlow id="S3" sourceRef="SubFork" targetRef="Check" />
-      <bpmn:userTask id="Check" name="Check stock" />
-      <bpmn:sequenceFlow id="S4" sourceRef="Check" targetRef="Throw" />
-      ${thrower(kind)}
+      ${packAndCheck(kind, 'SubFork', 'S')}
       ${inside}
     </bpmn:subProcess>
     <bpmn:sequenceFlow id="F4" sourceRef="Packing" targetRef="Shipped" />
