@@ -18,12 +18,14 @@ export async function builtEngine(): Promise<Engine> {
   return await import(pathToFileURL(join(ROOT, 'dist/engine/index.js')).href) as Engine;
 }
 
-/** `tsc -p tsconfig.json` (`npm run build:server`) when dist/ is missing or older than an engine/ or server/ source; throws if it fails. */
+/** `npm run build:server` (TypeScript, then the request validators' code) when dist/ is missing or older than an engine/ or server/ source; throws if it fails. */
 export function buildIfStale(): void {
   const stale = staleSource();
   if (stale === undefined) return;
   console.log(`bench: building dist/ (npm run build:server), ${stale} is newer than its compiled file`);
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
+  // the request validators' code, as `npm run build:server` generates it after TypeScript
+  execFileSync(process.execPath, [join(ROOT, 'dist/server/http/precompile-validators.js')], { stdio: 'inherit' });
 }
 
 /** The first engine/ or server/ source whose compiled file is missing or older, if any. */

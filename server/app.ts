@@ -20,9 +20,10 @@ import { processIdleCollector, type IdleCollector } from './http/idle-collector.
 import { recordRoleRefusals, refusalsInTurn, type KeepRefusal } from './http/role-refusals.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson, RefusedJsonText } from './http/json-body.js';
 import { acceptableTypes, allowedMethods, assertAcceptable } from './http/negotiation.js';
+import { requestSchemasOf } from './http/request-schemas.js';
 import { compileInTurns, validator, type Validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
-import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
+import { buildOpenApiDocument } from './openapi.js';
 import { OPERATIONS, expressPath, takesWriteTurn, type Operation } from './operations.js';
 import { asCamunda7Problem, HttpProblem, isCamunda7Path, sendProblem, toHttpProblem } from './problem.js';
 import { camunda7Handlers } from './camunda7/external-tasks.js';
@@ -254,22 +255,12 @@ function pipeline(
   if (op.access.kind === 'group') steps.push(requireGroup(op.access.group));
   if (op.access.kind === 'any-group') steps.push(requireAnyGroup(op.access.groups));
 
-  const checkParams = op.pathParams
-    ? validator<Record<string, unknown>>({ type: 'object', additionalProperties: false, properties: op.pathParams, required: Object.keys(op.pathParams) }, 'path')
-    : undefined;
-  const checkQuery = op.query ? validator<Record<string, unknown>>(COMPONENT_SCHEMAS[op.query], 'query') : undefined;
+  const schemas = requestSchemasOf(op);
+  const checkParams = schemas.path && validator<Record<string, unknown>>(schemas.path, 'path');
+  const checkQuery = schemas.query && validator<Record<string, unknown>>(schemas.query, 'query');
+  const checkHeaders = schemas.header && validator<Record<string, string>>(schemas.header, 'header');
+  const checkBody = schemas.body && validator<unknown>(schemas.body, 'body', op.invalidBodyStatus);
   const headerNames = Object.keys(op.headers ?? {});
-  const checkHeaders = headerNames.length
-    ? validator<Record<string, string>>(
-        {
-          type: 'object',
-          properties: Object.fromEntries(headerNames.map((name) => [name.toLowerCase(), op.headers![name].schema])),
-          required: headerNames.filter((name) => op.headers![name].required).map((name) => name.toLowerCase()),
-        },
-        'header',
-      )
-    : undefined;
-  const checkBody = op.body?.kind === 'json' ? validator<unknown>(COMPONENT_SCHEMAS[op.body.schema], 'body', op.invalidBodyStatus) : undefined;
   for (const check of [checkParams, checkQuery, checkHeaders, checkBody]) if (check) validators.push(check);
   const readRaw = express.raw({ type: () => true, limit: bodyBytes });
 

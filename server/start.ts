@@ -16,6 +16,7 @@ import { STOP_DRAIN_MS, StoppingGate } from './http/stopping-gate.js';
 import { logStopRefusal } from './http/request-log.js';
 import { startHealthThread, type HealthThread } from './http/health-thread.js';
 import { storeAnswers } from './http/store-health.js';
+import { validatorSources } from './http/validate.js';
 import type { ServerConfig } from './config.js';
 import { DEFAULT_HTTP_TIMEOUTS, guardConnections, serverOptions } from './http/client-errors.js';
 import demoUsers from './demo-users.json' with { type: 'json' };
@@ -138,7 +139,10 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     await stratum.close();
     throw error;
   }
-  compileValidators().catch((error: unknown) => logger.error({ err: error }, 'a request schema does not compile; its requests will fail'));
+  compileValidators()
+    // `compiled`: schemas the build had no code for (a build without its last step, or sources run as they are)
+    .then(() => logger.info(validatorSources(), 'request validators ready'))
+    .catch((error: unknown) => logger.error({ err: error }, 'a request schema does not compile; its requests will fail'));
   if (scheduler) stratum.startScheduler();
   stratum.events.on('webhook-error', (error: Error) => logger.error({ err: error }, 'webhook delivery round failed'));
   stratum.outbox.startDelivery();

@@ -1,53 +1,11 @@
-// Compiles the request schemas once and turns ajv's errors into FieldErrors
-// that name each offending field.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+// Checks requests against their schemas with the functions the build generated (or ajv compiles) and turns
+// ajv's errors into FieldErrors that name each offending field.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { HttpProblem, type FieldError } from '../problem.js';
 import type { JsonSchema } from '../schemas/common.js';
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
-
-/**
- * `x-max-decimals: n`: a number whose shortest decimal form has at most n decimals
- * (an OpenAPI extension keyword; other validators ignore it).
- */
-function addMaxDecimals(ajv: Ajv2020): Ajv2020 {
-  // The limit travels in `params`: ajv keeps `schema` on errors only in verbose mode.
-  const validate = (decimals: number, value: number): boolean => {
-    const ok = Number.isFinite(value) && Number(value.toFixed(decimals)) === value;
-    validate.errors = ok ? undefined : [{ keyword: 'x-max-decimals', message: `must have at most ${decimals} decimals`, params: { limit: decimals } }];
-    return ok;
-  };
-  validate.errors = undefined as Partial<ErrorObject>[] | undefined;
-  return ajv.addKeyword({ keyword: 'x-max-decimals', type: 'number', schemaType: 'number', errors: true, validate });
-}
-
-/** The decimal text of a safe integer, as clients send OpenAPI's `format: int64` to keep it lossless. */
-const INT64_TEXT = /^-?[0-9]{1,15}$/;
-
-/**
- * `x-int64: {minimum, maximum}`: an integer in the range, given as a number or as its decimal
- * text (Camunda 8's clients send every int64 field as a JSON string); the handler reads it
- * with `Number`. With `nullable`, null passes too (the field is read as absent).
- */
-function addInt64(ajv: Ajv2020): Ajv2020 {
-  const validate = (range: { minimum: number; maximum: number; nullable?: boolean }, value: unknown): boolean => {
-    if (value === null && range.nullable) {
-      validate.errors = undefined;
-      return true;
-    }
-    const number = typeof value === 'string' && INT64_TEXT.test(value) ? Number(value) : value;
-    const ok = typeof number === 'number' && Number.isInteger(number) && number >= range.minimum && number <= range.maximum;
-    validate.errors = ok ? undefined : [{ keyword: 'x-int64', message: `must be an integer from ${range.minimum} to ${range.maximum} (a number or its decimal text)`, params: range }];
-    return ok;
-  };
-  validate.errors = undefined as Partial<ErrorObject>[] | undefined;
-  return ajv.addKeyword({ keyword: 'x-int64', schemaType: 'object', errors: true, validate });
-}
-
-const bodyAjv = addInt64(addMaxDecimals(addFormats(new Ajv2020({ allErrors: true, strict: true }))));
-const textAjv = addInt64(addMaxDecimals(addFormats(new Ajv2020({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }))));
+import { ajvKindOf, requestAjv, schemaKey, type AjvKind } from './request-ajv.js';
 
 export type Where = 'body' | 'query' | 'path' | 'header';
 
@@ -119,13 +77,13 @@ export interface Validator<T> {
 }
 
 /**
- * A function that returns the value typed, or throws a 400/422 problem naming each field. The schema is compiled
- * at the first check, or earlier by `compile`: ajv's code generation for every operation's schemas was the largest
- * part of a server's start (a second and more of CPU on a loaded machine), paid before it could answer anything.
+ * A function that returns the value typed, or throws a 400/422 problem naming each field. Its ajv function is the one
+ * `npm run build` generated for the schema (precompile-validators.ts), else compiled at the first check or earlier by
+ * `compile`: ajv's code generation for every operation's schemas was a fifth of a server start's CPU.
  */
 export function validator<T>(schema: JsonSchema, where: Where, status = where === 'body' ? 422 : 400): Validator<T> {
   let check: ValidateFunction | undefined;
-  const compiled = (): ValidateFunction => (check ??= (where === 'body' ? bodyAjv : textAjv).compile(schema));
+  const compiled = (): ValidateFunction => (check ??= functionFor(ajvKindOf(where), schema));
   const validate = (value: unknown): T => {
     const checkValue = compiled();
     if (checkValue(value)) return value as T;
@@ -137,6 +95,40 @@ export function validator<T>(schema: JsonSchema, where: Where, status = where ==
     throw new HttpProblem(status, `${where === 'body' ? 'The request body is' : `The request's ${where} parameters are`} not valid: ${summary}.`, { errors });
   };
   return Object.assign(validate, { compile: () => void compiled() });
+}
+
+/** How many of this process's validators took the build's function and how many were compiled here. */
+const sources = { precompiled: 0, compiled: 0 };
+
+export function validatorSources(): Readonly<typeof sources> {
+  return { ...sources };
+}
+
+const ajvs: Partial<Record<AjvKind, ReturnType<typeof requestAjv>>> = {};
+
+function functionFor(kind: AjvKind, schema: JsonSchema): ValidateFunction {
+  const generated = precompiled()?.[kind][schemaKey(schema)];
+  if (generated) {
+    sources.precompiled++;
+    return generated;
+  }
+  sources.compiled++;
+  return (ajvs[kind] ??= requestAjv(kind)).compile(schema);
+}
+
+/** The file the build writes `kind`'s functions to, beside this module's compiled file. */
+export const precompiledFile = (kind: AjvKind) => `request-validators.${kind}.cjs`;
+
+type Generated = Record<string, ValidateFunction | undefined>;
+let generated: Record<AjvKind, Generated> | null | undefined;
+
+/** The build's functions by kind and schema key; null when run from the TypeScript sources (the tests), which have none. */
+function precompiled(): Record<AjvKind, Generated> | null {
+  if (generated !== undefined) return generated;
+  const here = new URL('.', import.meta.url);
+  if (!existsSync(new URL(precompiledFile('body'), here)) || !existsSync(new URL(precompiledFile('text'), here))) return (generated = null);
+  const load = createRequire(import.meta.url);
+  return (generated = { body: load(`./${precompiledFile('body')}`) as Generated, text: load(`./${precompiledFile('text')}`) as Generated });
 }
 
 /**

@@ -34,6 +34,11 @@ describe('server/main.ts', () => {
     const processes = (await (await fetch(`${base}/api/processes`, { headers: { authorization: `Bearer ${TOKENS.erp}` } })).json()) as { key: string }[];
     expect(processes.map((p) => p.key)).toContain('order-to-cash');
     expect(server.lines.find((line) => line.msg === 'diagrams deployed')).toBeDefined();
+    // every request schema's code comes from the build: none compiled at the start (precompile-validators.ts)
+    const validatorsReady = () => server.lines.filter((line) => line.msg === 'request validators ready');
+    await until(() => validatorsReady().length === 2, 30);
+    for (const ready of validatorsReady()) expect(ready).toMatchObject({ precompiled: expect.any(Number) as number, compiled: 0 });
+    expect(validatorsReady()[0].precompiled).toBeGreaterThan(100);
 
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);

@@ -5,6 +5,7 @@
 // alone starts dozens. TypeScript's own transpiler, as `npm run build` emits
 // dist/, shared by the test files of a run (cached-build.ts): a test never
 // runs code older than the sources, and a run after no change compiles nothing.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -45,4 +46,6 @@ function compileInto(out: string): void {
   // "type": "module" and the version, as the checkout's; its packages, as the checkout's
   cpSync(join(ROOT, 'package.json'), join(out, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
+  // the request validators' code, as `npm run build` generates it
+  execFileSync(process.execPath, [join(out, 'server/http/precompile-validators.js')], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
