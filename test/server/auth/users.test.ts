@@ -4,13 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { UserDirectory } from '../../../server/auth/users.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { UserDirectory, usersFileSchema } from '../../../server/auth/users.js';
 import demoUsers from '../../../server/demo-users.json' with { type: 'json' };
 import { arrayWith } from '../../support/matchers.js';
 
 const file = { users: [{ name: 'ann', token: 'ann-secret-token', groups: ['sales-director', 'sales-director'] }, { name: 'erp', token: 'erp-secret-token', groups: ['integration'] }] };
 
 describe('UserDirectory', () => {
+  it('reads the users file with a schema that JSON Schema 2020-12 accepts (a start no longer checks it)', () => {
+    const ajv = new Ajv2020({ strict: true });
+    for (const minTokenLength of [4, 8]) expect(ajv.validateSchema(usersFileSchema(minTokenLength)), ajv.errorsText()).toBe(true);
+  });
+
   it('authenticates by token and returns the user with its groups', () => {
     const users = UserDirectory.fromJson(file);
     expect(users.authenticate('ann-secret-token')).toEqual({ name: 'ann', groups: ['sales-director'] });
