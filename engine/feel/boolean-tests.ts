@@ -8,7 +8,7 @@
 // hands booleans and null through and reports anything else, which fails the
 // evaluation naming the value. Texts without an `if` or a quantifier are not
 // touched. Browser-safe.
-import { parseExpression, parseUnaryTests } from 'feelin';
+import { parsedFeel } from './parsed-feel.js';
 
 /** A text whose tests are wrapped: the rewritten source and the name of the function that checks them. */
 export interface BooleanTests {
@@ -25,7 +25,7 @@ export interface NonBooleanTest {
 export function booleanTestsOf(source: string, dialect: 'expression' | 'unary-tests'): BooleanTests | undefined {
   let tree;
   try {
-    tree = dialect === 'expression' ? parseExpression(source, {}, undefined) : parseUnaryTests(source, {}, undefined);
+    tree = parsedFeel(source, dialect);
   } catch {
     return undefined;
   }

@@ -16,7 +16,8 @@
 //   at memory speed, and kept 1.7 GB within the time limit.
 // Where no `vm` exists (the modeler in a browser) the size limits still hold.
 // Browser-safe: `node:vm` is looked up at run time, never imported.
-import { FeelRange, parseExpression, parseUnaryTests } from 'feelin';
+import { FeelRange } from 'feelin';
+import { parsedFeel, type FeelDialect } from './parsed-feel.js';
 import { ConfigurationError } from '../errors.js';
 import { wholeNumberSetting } from '../setting-number.js';
 
@@ -105,7 +106,6 @@ export function countedBuiltin(builtin: unknown): unknown {
 }
 
 /** An expression, or a decision table's input entry (unary tests over `?`). */
-type FeelDialect = 'expression' | 'unary-tests';
 
 // helpers
 
@@ -121,7 +121,7 @@ function canLoop(source: string, dialect: FeelDialect): boolean {
   if (known !== undefined) return known;
   let looping = false;
   try {
-    const tree = dialect === 'expression' ? parseExpression(source, {}, undefined) : parseUnaryTests(source, {}, undefined);
+    const tree = parsedFeel(source, dialect);
     tree.iterate({ enter: (node) => { if (LOOPING_NODES.has(node.type.name)) looping = true; return !looping; } });
   } catch {
     // what does not parse fails in feelin at once

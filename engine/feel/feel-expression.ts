@@ -2,7 +2,8 @@
 // with `=` is FEEL. Evaluation is strict: a missing variable or a failed
 // comparison is an error, never a silent `null` that would pick a default path.
 // Browser-safe: no Node-only imports.
-import { evaluate, parseExpression, unaryTest, type EvaluationResult } from 'feelin';
+import { evaluate, unaryTest, type EvaluationResult } from 'feelin';
+import { parsedFeel } from './parsed-feel.js';
 import { compileFeel, LEFT_TO_FEELIN, type CompiledFeel } from './compiled-feel.js';
 import { withinFeelBudget } from './feel-budget.js';
 import type { FeelTreeNode } from './feel-tree.js';
@@ -81,7 +82,7 @@ export function checkFeelSyntax(body: string): SyntaxCheck {
   let doubled: ReturnType<typeof doubledOperator>;
   const source = feelSource(body);
   try {
-    const tree = parseExpression(source, {}, undefined);
+    const tree = parsedFeel(source);
     tree.iterate({
       enter(node) {
         if (errorAt < 0 && node.type.isError) errorAt = node.from;
@@ -139,9 +140,9 @@ export function variablesReadBy(written: string): string[] {
 }
 
 /** feelin's parse tree of `body`, or undefined where it does not parse (the syntax check reports that). */
-function parsedOrUndefined(body: string): ReturnType<typeof parseExpression> | undefined {
+function parsedOrUndefined(body: string): ReturnType<typeof parsedFeel> | undefined {
   try {
-    return parseExpression(body, {}, undefined);
+    return parsedFeel(body);
   } catch {
     return undefined;
   }

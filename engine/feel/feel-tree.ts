@@ -1,7 +1,7 @@
 // feelin's parse tree of a FEEL expression, for the modules that read its shape
 // (the compiled subset, the comparisons impact reads): parsed without
 // variables, and only where it parses without an error node.
-import { parseExpression } from 'feelin';
+import { parsedFeel } from './parsed-feel.js';
 
 /** The parts of a lezer node these readers use (feelin ships its tree untyped for them). */
 export interface FeelTreeNode {
@@ -16,7 +16,7 @@ export interface FeelTreeNode {
 export function cleanExpressionTree(source: string): FeelTreeNode | undefined {
   let tree;
   try {
-    tree = parseExpression(source, {}, undefined);
+    tree = parsedFeel(source);
   } catch {
     return undefined;
   }

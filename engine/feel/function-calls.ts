@@ -10,7 +10,8 @@
 // is left as written: the local entry (`{count: function(x) 42, r: count(xs)}`)
 // is what the designer meant. Texts that call no built-in are not touched.
 // Browser-safe.
-import { evaluate, isFunction, parseExpression, parseUnaryTests } from 'feelin';
+import { evaluate, isFunction } from 'feelin';
+import { parsedFeel } from './parsed-feel.js';
 import { countedBuiltin } from './feel-budget.js';
 
 /** How to evaluate a text whose calls go to functions: the rewritten source and what its own names are bound to. */
@@ -33,7 +34,7 @@ interface SyntaxNode {
 export function functionCallsOf(source: string, dialect: 'expression' | 'unary-tests'): FunctionCalls | undefined {
   let tree;
   try {
-    tree = dialect === 'expression' ? parseExpression(source, {}, undefined) : parseUnaryTests(source, {}, undefined);
+    tree = parsedFeel(source, dialect);
   } catch {
     return undefined;
   }
