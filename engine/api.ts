@@ -641,6 +641,12 @@ export interface TaskQuery {
   /** Only tasks nobody claimed, or this user did (a claimed task leaves the other candidates' lists). */
   unclaimedOrClaimedBy?: string;
   /**
+   * Only tasks someone holds (true: claimed, or given an assignee by the diagram) or only those nobody holds (false):
+   * Camunda 7's assigned and unassigned, and its candidate filters without includeAssignedTasks. Beside `inListOf` it
+   * narrows the caller's own list, never widens it.
+   */
+  assigned?: boolean;
+  /**
    * Only tasks in this person's own list, read in one query of the store: offered to one of their groups or to them
    * by name and claimed by nobody or by them, or held by them (claimed by them, or assigned to them and claimed by
    * nobody). With `candidateGroup`, only that group's (when it is one of theirs) claimed by nobody or by them; with

@@ -189,6 +189,8 @@ function waitQuery(filter: WaitFilter, placeholder: Placeholder, tables: WaitTab
   }
   // the tasks a person holds: claimed by them, or assigned to them by the process (migration 12's index)
   where.equal('COALESCE(w.claimed_by, w.assignee)', filter.assignee);
+  // whether anyone holds the task (its holder as above): checked on the rows the query's own index yields
+  if (filter.assigned !== undefined) where.add(`COALESCE(w.claimed_by, w.assignee) IS ${filter.assigned ? 'NOT NULL' : 'NULL'}`);
   if (filter.unclaimedOrClaimedBy !== undefined) {
     where.add(`(w.claimed_by IS NULL OR w.claimed_by = ${where.parameter(filter.unclaimedOrClaimedBy)})`);
   }

@@ -462,6 +462,8 @@ export interface WaitFilter {
   assignee?: string;
   /** Only tasks nobody claimed, or this user did (a claimed task leaves the other candidates' lists). */
   unclaimedOrClaimedBy?: string;
+  /** Only tasks someone holds (true: claimed, or assigned by the diagram) or only those nobody holds (false). */
+  assigned?: boolean;
   /**
    * Only tasks in this person's own list (filters.ts, listBranches): offered to one of their groups, or to them by
    * name (candidate users), and claimed by nobody or by them; or held by them (claimed by them, or assigned to them

@@ -119,6 +119,10 @@ const LIST_QUERIES: { name: string; filter: WaitFilter; parts: string[]; count?:
   { name: "a person's own list within one order", filter: { kind: 'task', inListOf: BO, businessKey: `SO-${ORDERS / 2}`, limit: PAGE }, parts: Array.from({ length: 4 }, () => 'waits_by_business_key_created') },
   { name: "one task of a person's own list (Camunda's read of one)", filter: { kind: 'task', inListOf: BO, id: `t${ORDERS / 2}`, limit: 1 }, parts: Array.from({ length: 4 }, () => 'sqlite_autoindex_waits_1') },
   { name: "the count of a rare group's member's own list", filter: { kind: 'task', inListOf: IVY }, parts: ['wait_groups_by_group_created', 'wait_users_by_user_created', 'waits_by_holder_created'], count: true },
+  // Camunda 7's candidateGroup and candidateUser (only the tasks nobody holds): each part from its own index as above
+  { name: "the tasks nobody holds in one of a person's groups", filter: { kind: 'task', inListOf: BO, candidateGroup: 'vice-president', assigned: false, limit: PAGE, after: MIDDLE }, parts: ['wait_groups_by_group_created'] },
+  { name: "the count of the tasks nobody holds in a rare group's member's own list", filter: { kind: 'task', inListOf: IVY, assigned: false }, parts: ['wait_groups_by_group_created', 'wait_users_by_user_created', 'waits_by_holder_created'], count: true },
+  { name: "the tasks nobody holds in a person's own list within one order", filter: { kind: 'task', inListOf: BO, businessKey: `SO-${ORDERS / 2}`, assigned: false, limit: PAGE }, parts: Array.from({ length: 4 }, () => 'waits_by_business_key_created') },
 ];
 
 /** Every order's history starts with its instance.started; every 100th order also kept a refused task completion. */
@@ -196,6 +200,11 @@ async function expectOwnListPages(store: Store): Promise<void> {
   expect(page.map((row) => row.id).slice(0, 3)).toEqual([`t${ORDERS / 2}`, `t${ORDERS / 2 + 1}`, `t${ORDERS / 2 + 2}`]);
   expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: IVY }))).toBe(ORDERS / 1000);
   expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: { name: 'bo', groups: [] } }))).toBe(ORDERS / 10);
+  // nobody holds any of them: Camunda 7's candidate lists (assigned: false) are the same list, and its assigned=true finds none
+  const unheld = await store.read((tx) => tx.findWaits({ kind: 'task', inListOf: BO, candidateGroup: 'vice-president', assigned: false, limit: PAGE, after: MIDDLE }));
+  expect(unheld.map((row) => row.id)).toEqual(group.map((row) => row.id));
+  expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: IVY, assigned: false }))).toBe(ORDERS / 1000);
+  expect(await store.read((tx) => tx.countWaits({ kind: 'task', inListOf: IVY, assigned: true }))).toBe(0);
 }
 
 async function expectOrderPages(store: Store): Promise<void> {

@@ -930,6 +930,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           expect(await listed({ inListOf: dana, assignee: 'dana', candidateGroup: 'vp' })).toEqual(['claimed-by-her', 'both-groups']);
         });
 
+        it('keeps to the tasks nobody holds (assigned: false) or to those someone does (true), within her list alone', async () => {
+          await seedList();
+          // nobody holds: neither claimed nor given an assignee by the diagram
+          expect(await listed({ inListOf: dana, assigned: false })).toEqual(['group', 'offered-to-her']);
+          expect(await listed({ inListOf: dana, assigned: true })).toEqual(['claimed-by-her', 'assigned-to-her', 'her-claim-elsewhere', 'both-groups', 'group-assigned-to-another']);
+          expect(await listed({ inListOf: dana, candidateGroup: 'sd', assigned: false })).toEqual(['group']);
+          expect(await listed({ inListOf: dana, candidateGroup: 'sd', assigned: true })).toEqual(['both-groups', 'group-assigned-to-another']);
+          // what someone else claimed stays out of her list, held or not
+          expect(await listed({ inListOf: dana, candidateGroup: 'sd', assigned: true, assignee: 'dirk' })).toEqual(['group-assigned-to-another']);
+          expect(await listed({ inListOf: { name: 'dana', groups: ['other'] }, assigned: true })).toEqual(['claimed-by-her', 'assigned-to-her', 'her-claim-elsewhere', 'assigned-to-another', 'both-groups']);
+          expect(await listed({ inListOf: dana, assignee: 'dana', assigned: false })).toEqual([]);
+          // without a list: every open task either way
+          expect(await listed({ assigned: false })).toEqual(['group', 'offered-to-her', 'offered-to-dan']);
+          expect(await listed({ assigned: true })).toHaveLength(9);
+        });
+
         it('narrows with the other filters (order, instance, element, process, one task by id) in every part', async () => {
           await seedList();
           expect(await listed({ inListOf: dana, businessKey: 'SO-1' })).toEqual(['group', 'claimed-by-her', 'her-claim-elsewhere', 'offered-to-her', 'both-groups']);
