@@ -111,6 +111,13 @@ export function takesWriteTurn(op: Operation): boolean {
   return op.method !== 'get' && !op.longPoll && !op.readOnly && !op.analysis;
 }
 
+/** Whose tasks Camunda 7's task list and count show: the caller's own list, whatever the filters. */
+const CAMUNDA7_OWN_LIST = 'offered to one of their groups or to them by name that nobody else claimed, and those they hold; never anyone else\'s';
+/** The filters of Camunda 7's task list and count, by query parameters or in a TaskQueryDto body. */
+const CAMUNDA7_TASK_FILTERS = '`processInstanceId`, `processInstanceBusinessKey`, `processDefinitionKey` (the process of the task\'s own instance), `taskDefinitionKey` (the element), `assignee`, `candidateGroup` (one of the caller\'s), `candidateUser` (only the caller; anyone else is refused, 403), `includeAssignedTasks`, `assigned`, `unassigned`. As in Camunda 7, a candidate filter keeps to the tasks nobody holds (neither claimed nor given an assignee by the diagram) unless `includeAssignedTasks=true`, which keeps those the caller\'s list holds as well (never a task someone else claimed); `assigned=true` keeps to the tasks someone holds, `unassigned=true` to those nobody holds, and both together (or `assigned=true` beside a candidate filter without `includeAssignedTasks`) find none';
+/** What Camunda 7's task list and count refuse of their filters beside the schema. */
+const CAMUNDA7_TASK_FILTER_REFUSED = '`includeAssignedTasks=true` without `candidateGroup` or `candidateUser` (Camunda 7 refuses it too, with 500)';
+
 export const OPERATIONS: Operation[] = [
   // library
   {
@@ -1008,10 +1015,26 @@ export const OPERATIONS: Operation[] = [
     path: '/engine-rest/task',
     tag: 'camunda7',
     summary: 'Camunda 7: the caller\'s open user tasks as TaskDtos, oldest first, as GET /api/tasks?mine=true lists them.',
-    description: 'Only the tasks the caller may see: offered to one of their groups or to them by name that nobody else claimed, and those they hold; never anyone else\'s. Filters: `processInstanceId`, `processInstanceBusinessKey`, `processDefinitionKey` (the process of the task\'s own instance), `taskDefinitionKey` (the element), `assignee`, `candidateGroup` (one of the caller\'s), `candidateUser` (only the caller; anyone else is refused, 403). Unlike Camunda 7, a candidate filter keeps the tasks the caller holds (as their own list does). Sorted by creation: only `sortBy=created` with `sortOrder=asc`. `firstResult` (at most 10,000) and `maxResults` (100 when absent, at most 1,000, as GET /api/tasks pages; Camunda 7 answers all). Any other parameter is refused with 400, not ignored. Any valid token.',
+    description: `Only the tasks the caller may see: ${CAMUNDA7_OWN_LIST}. Filters: ${CAMUNDA7_TASK_FILTERS}. Sorted by creation: only \`sortBy=created\` with \`sortOrder=asc\`. \`firstResult\` (at most 10,000) and \`maxResults\` (100 when absent, at most 1,000, as GET /api/tasks pages; Camunda 7 answers all). Any other parameter is refused with 400, not ignored. Any valid token.`,
     access: authenticated,
     query: 'Camunda7TaskQuery',
-    problems: { 400: 'A parameter Stratum does not support (named in `errors`), a sort other than `created` `asc`, or sortBy without sortOrder (or the other way round).', 403: '`candidateUser` names someone other than the caller.' },
+    problems: { 400: `A parameter Stratum does not support (named in \`errors\`), ${CAMUNDA7_TASK_FILTER_REFUSED}, a sort other than \`created\` \`asc\`, or sortBy without sortOrder (or the other way round).`, 403: '`candidateUser` names someone other than the caller.' },
+    responses: { 200: { description: 'The tasks.', schema: 'Camunda7Tasks' } },
+  },
+  // a POST that only reads, as Camunda 8's searches: it takes no write's turn, and the router sends it on as a GET
+  {
+    id: 'camunda7QueryTasks',
+    method: 'post',
+    path: '/engine-rest/task',
+    tag: 'camunda7',
+    summary: 'Camunda 7: the caller\'s open user tasks for the filters of a TaskQueryDto body, as GET /engine-rest/task lists them.',
+    description: `Camunda 7's "Get List (POST)": the filters of GET /engine-rest/task in a JSON body (each may be null, read as absent), the sort as \`sorting: [{"sortBy": "created", "sortOrder": "asc"}]\`, and \`firstResult\` and \`maxResults\` as query parameters, as Camunda 7 takes them. Only the tasks the caller may see: ${CAMUNDA7_OWN_LIST}. Any other field is refused with 400, not ignored. Any valid token.`,
+    access: authenticated,
+    invalidBodyStatus: 400,
+    readOnly: true,
+    query: 'Camunda7TaskPageQuery',
+    body: { kind: 'json', schema: 'Camunda7TaskQueryBody', required: false },
+    problems: { 400: `A field Stratum does not support (named in \`errors\`), ${CAMUNDA7_TASK_FILTER_REFUSED}, or a sort other than \`created\` \`asc\`.`, 403: '`candidateUser` names someone other than the caller.' },
     responses: { 200: { description: 'The tasks.', schema: 'Camunda7Tasks' } },
   },
   {
@@ -1020,9 +1043,25 @@ export const OPERATIONS: Operation[] = [
     path: '/engine-rest/task/count',
     tag: 'camunda7',
     summary: 'Camunda 7: how many of the caller\'s open user tasks the filters of GET /engine-rest/task match.',
+    description: 'As many as GET /engine-rest/task lists with the same filters and no page, counted by the store in one query over the caller\'s own list. Any valid token.',
     access: authenticated,
     query: 'Camunda7TaskCountQuery',
-    problems: { 400: 'A parameter Stratum does not support.', 403: '`candidateUser` names someone other than the caller.' },
+    problems: { 400: `A parameter Stratum does not support, or ${CAMUNDA7_TASK_FILTER_REFUSED}.`, 403: '`candidateUser` names someone other than the caller.' },
+    responses: { 200: { description: 'The count.', schema: 'Camunda7Count' } },
+  },
+  {
+    id: 'camunda7QueryTasksCount',
+    method: 'post',
+    path: '/engine-rest/task/count',
+    tag: 'camunda7',
+    summary: 'Camunda 7: how many of the caller\'s open user tasks the filters of a TaskQueryDto body match, as POST /engine-rest/task lists them.',
+    description: 'Camunda 7\'s "Get List Count (POST)": the body of POST /engine-rest/task; as many as it lists with no page, counted by the store in one query over the caller\'s own list. Any valid token.',
+    access: authenticated,
+    invalidBodyStatus: 400,
+    readOnly: true,
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'Camunda7TaskQueryBody', required: false },
+    problems: { 400: `A field Stratum does not support, or ${CAMUNDA7_TASK_FILTER_REFUSED}.`, 403: '`candidateUser` names someone other than the caller.' },
     responses: { 200: { description: 'The count.', schema: 'Camunda7Count' } },
   },
   {

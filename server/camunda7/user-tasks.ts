@@ -1,6 +1,7 @@
 // Camunda 7's task REST API (/engine-rest/task), the subset a tasklist or client needs to work approvals: list and
-// count the caller's tasks, read one, claim it (for oneself), give it back, complete it. Each is the runtime's own
-// task call of GET /api/tasks?mine=true, GET /api/tasks/{id} and POST /api/tasks/{id}/claim|unclaim|complete, so
+// count the caller's tasks (by query parameters, or by a TaskQueryDto body as POST), read one, claim it (for
+// oneself), give it back, complete it. Each is the runtime's own task call of GET /api/tasks?mine=true,
+// GET /api/tasks/{id} and POST /api/tasks/{id}/claim|unclaim|complete, so
 // every control holds as there: candidate groups and users, a claim by someone else, four eyes, undeclared or
 // protected variables, a rejection without its comment; the runtime keeps its refusals as `task.refused` with
 // `via: "camunda7"`. A task's id is Stratum's task id, as an external task's id is its job's.
@@ -25,14 +26,26 @@ interface TaskFilter {
   assignee?: string;
   candidateGroup?: string;
   candidateUser?: string;
+  includeAssignedTasks?: boolean;
+  assigned?: boolean;
+  unassigned?: boolean;
 }
 
-interface TaskListQuery extends TaskFilter {
-  sortBy?: 'created';
-  sortOrder?: 'asc';
+interface TaskPage {
   firstResult?: number;
   maxResults?: number;
 }
+
+interface TaskListQuery extends TaskFilter, TaskPage {
+  sortBy?: 'created';
+  sortOrder?: 'asc';
+}
+
+/** Camunda 7's TaskQueryDto as POST /engine-rest/task and …/count take it: a null field is an absent one. */
+type TaskQueryBody = { [field in keyof TaskFilter]: TaskFilter[field] | null } & { sorting?: unknown };
+
+/** Where a request's filters come from, as its refusals name their fields. */
+type FilterSource = 'query' | 'body';
 
 interface CompleteBody {
   variables?: Record<string, TypedValue>;
@@ -40,20 +53,30 @@ interface CompleteBody {
 }
 
 export function camunda7UserTaskHandlers(runtime: Runtime): Handlers {
+  const list = async (filter: TaskFilter, page: TaskPage, user: User, source: FilterSource): Promise<Reply> => {
+    const first = page.firstResult ?? 0;
+    const max = page.maxResults ?? TASK_PAGE.default;
+    const query = storeQuery(filter, user, source);
+    const found = query ? await tasksOfGroups(runtime, { ...query, limit: first + max }, user) : [];
+    const tasks = found.slice(first);
+    const definitions = await definitionIds(runtime, tasks);
+    // Camunda's TaskDto has no business key: the orders are named beside it, for the router
+    return { ...camundaJson(tasks.map((task) => taskDto(task, definitions))), orders: tasks.map(({ instanceId, businessKey }) => ({ instanceId, businessKey })) };
+  };
+  // counted by the store in one query over the caller's list, as the list reads it
+  const count = async (filter: TaskFilter, user: User, source: FilterSource): Promise<Reply> => {
+    const query = storeQuery(filter, user, source);
+    return camundaJson({ count: query ? await runtime.countTasks({ ...query, inListOf: listOwner(user) }) : 0 });
+  };
   return {
-    camunda7ListTasks: async ({ query, user }: Input<unknown, TaskListQuery>): Promise<Reply> => {
-      const first = query.firstResult ?? 0;
-      const max = query.maxResults ?? TASK_PAGE.default;
-      const found = await tasksOfGroups(runtime, { ...storeQuery(query, user!), limit: first + max }, user!);
-      const tasks = found.slice(first);
-      const definitions = await definitionIds(runtime, tasks);
-      // Camunda's TaskDto has no business key: the orders are named beside it, for the router
-      return { ...camundaJson(tasks.map((task) => taskDto(task, definitions))), orders: tasks.map(({ instanceId, businessKey }) => ({ instanceId, businessKey })) };
-    },
+    camunda7ListTasks: ({ query, user }: Input<unknown, TaskListQuery>): Promise<Reply> => list(query, query, user!, 'query'),
 
-    // counted by the store in one query over the caller's list, as the list reads it
-    camunda7CountTasks: async ({ query, user }: Input<unknown, TaskFilter>): Promise<Reply> =>
-      camundaJson({ count: await runtime.countTasks({ ...storeQuery(query, user!), inListOf: listOwner(user!) }) }),
+    // Camunda 7's query in a JSON body: the filters of the GET, the page still in the query
+    camunda7QueryTasks: ({ body, query, user }: Input<TaskQueryBody | undefined, TaskPage>): Promise<Reply> => list(filterOfBody(body), query, user!, 'body'),
+
+    camunda7CountTasks: ({ query, user }: Input<unknown, TaskFilter>): Promise<Reply> => count(query, user!, 'query'),
+
+    camunda7QueryTasksCount: ({ body, user }: Input<TaskQueryBody | undefined>): Promise<Reply> => count(filterOfBody(body), user!, 'body'),
 
     // someone else's task answers as an unknown one: a read shows the caller only their own list
     camunda7GetTask: async ({ params, user }: Input<unknown, unknown, TaskId>): Promise<Reply> => {
@@ -99,15 +122,18 @@ export function camunda7UserTaskHandlers(runtime: Runtime): Handlers {
 // helpers
 
 /**
- * The store's filters for Camunda 7's. `candidateUser` is the caller: everything listed is offered to them (or held by
- * them); anyone else's list is not theirs to read (403).
+ * The store's filters for Camunda 7's, or undefined when they ask for tasks both held and not (Camunda 7 finds none).
+ * `candidateUser` is the caller: everything listed is offered to them (or held by them); anyone else's list is not
+ * theirs to read (403). The list is always the caller's own (inListOf): `includeAssignedTasks` keeps what it holds.
  */
-function storeQuery(filter: TaskFilter, user: User): TaskQuery {
+function storeQuery(filter: TaskFilter, user: User, source: FilterSource): TaskQuery | undefined {
   if (filter.candidateUser !== undefined && filter.candidateUser !== user.name) {
     throw new HttpProblem(403, `A person lists only their own tasks: ${JSON.stringify(user.name)} may not list those offered to ${JSON.stringify(filter.candidateUser)}.`, {
-      errors: [{ field: 'query.candidateUser', message: `not the caller (${user.name})` }],
+      errors: [{ field: fieldOf(source, 'candidateUser'), message: `not the caller (${user.name})` }],
     });
   }
+  const assigned = holderFilter(filter, source);
+  if (assigned === null) return undefined;
   return {
     ...(filter.processInstanceId !== undefined && { instanceId: filter.processInstanceId }),
     ...(filter.processInstanceBusinessKey !== undefined && { businessKey: filter.processInstanceBusinessKey }),
@@ -115,7 +141,35 @@ function storeQuery(filter: TaskFilter, user: User): TaskQuery {
     ...(filter.taskDefinitionKey !== undefined && { elementId: filter.taskDefinitionKey }),
     ...(filter.assignee !== undefined && { assignee: filter.assignee }),
     ...(filter.candidateGroup !== undefined && { candidateGroup: filter.candidateGroup }),
+    ...(assigned !== undefined && { assigned }),
   };
+}
+
+/**
+ * Camunda 7's assignment filters as the store's `assigned` (TaskQueryImpl, Task.xml): a candidate filter keeps to the
+ * tasks nobody holds unless `includeAssignedTasks`, `unassigned=true` too, `assigned=true` to those someone holds;
+ * `false` of either filters nothing. null when both are asked for. `includeAssignedTasks=true` without a candidate
+ * filter is refused (400), as Camunda 7's query refuses it (its REST API answers that ProcessEngineException with 500).
+ */
+function holderFilter(filter: TaskFilter, source: FilterSource): boolean | undefined | null {
+  const byCandidate = filter.candidateGroup !== undefined || filter.candidateUser !== undefined;
+  if (filter.includeAssignedTasks === true && !byCandidate) {
+    throw new HttpProblem(400, 'includeAssignedTasks=true widens a candidate filter: give candidateGroup or candidateUser with it, as Camunda 7 asks.', {
+      errors: [{ field: fieldOf(source, 'includeAssignedTasks'), message: 'is only taken beside candidateGroup or candidateUser' }],
+    });
+  }
+  const unheld = filter.unassigned === true || (byCandidate && filter.includeAssignedTasks !== true);
+  if (filter.assigned === true) return unheld ? null : true;
+  return unheld ? false : undefined;
+}
+
+/** A field of the request's filters as the validators name it: `query.candidateUser`, or `/candidateUser` in the body. */
+const fieldOf = (source: FilterSource, field: string) => (source === 'query' ? `query.${field}` : `/${field}`);
+
+/** The filters of a TaskQueryDto body: null fields are absent ones, the sort (only `created` `asc`) is the list's own. */
+function filterOfBody(body: TaskQueryBody | undefined): TaskFilter {
+  const { sorting: _sorting, ...fields } = body ?? {};
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null));
 }
 
 /** Camunda's claim or setAssignee for `userId`: the runtime's claim when it is the caller, else refused and kept. */

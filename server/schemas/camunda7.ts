@@ -281,11 +281,20 @@ const taskFilter: Record<string, JsonSchema> = {
   processDefinitionKey: name('Only the tasks whose own instance runs this process (a called process\'s key for its tasks).'),
   taskDefinitionKey: name('Only the tasks of this BPMN user task element.'),
   assignee: printableKey(200, 'Only the tasks this user holds (by a claim, or the diagram\'s assignee).'),
-  candidateGroup: printableKey(100, 'Only the tasks offered to this group (one of the caller\'s; another finds none).'),
-  candidateUser: printableKey(200, 'Only the caller: a person lists only their own tasks (anyone else is refused, 403).'),
+  candidateGroup: printableKey(100, 'Only the tasks offered to this group (one of the caller\'s; another finds none) that nobody holds, as in Camunda 7; with `includeAssignedTasks=true` also those held, by the caller or by the diagram\'s assignee (never one someone else claimed).'),
+  candidateUser: printableKey(200, 'Only the caller (anyone else is refused, 403): the tasks of their list, offered to them or one of their groups, that nobody holds, as in Camunda 7; with `includeAssignedTasks=true` their whole list, the tasks they hold included.'),
+  includeAssignedTasks: { type: 'boolean', description: '`true`: a candidate filter (`candidateGroup`, `candidateUser`) keeps the tasks someone holds, within the caller\'s own list. Only beside one of them: without, `true` is refused (400; Camunda 7 refuses it too, with a 500 `ProcessEngineException`). `false` is the default.' },
+  assigned: { type: 'boolean', description: '`true`: only the tasks someone holds (claimed, or given an assignee by the diagram). `false` filters nothing, as in Camunda 7.' },
+  unassigned: { type: 'boolean', description: '`true`: only the tasks nobody holds. `false` filters nothing, as in Camunda 7. Beside `assigned=true` (or a candidate filter without `includeAssignedTasks`, which keeps to the tasks nobody holds as well) nothing is found, as in Camunda 7.' },
 };
 
-/** Camunda 7's task filters Stratum honours; any other (tenants, dates, variables, `includeAssignedTasks` …) is refused (400), never ignored. */
+/** The page of Camunda 7's task list: query parameters of GET /engine-rest/task and of its POST (whose body holds the filters). */
+const taskPage: Record<string, JsonSchema> = {
+  firstResult: { type: 'integer', minimum: 0, maximum: 10_000, description: 'Tasks of the list to skip.' },
+  maxResults: { type: 'integer', minimum: 0, maximum: TASK_PAGE.max, description: `At most this many tasks: ${TASK_PAGE.default} when absent (Camunda 7 answers all), at most ${TASK_PAGE.max}, as GET /api/tasks pages.` },
+};
+
+/** Camunda 7's task filters Stratum honours; any other (tenants, dates, variables …) is refused (400), never ignored. */
 export const Camunda7TaskCountQuery: JsonSchema = { type: 'object', additionalProperties: false, properties: taskFilter };
 
 export const Camunda7TaskQuery: JsonSchema = {
@@ -297,8 +306,34 @@ export const Camunda7TaskQuery: JsonSchema = {
     ...taskFilter,
     sortBy: { type: 'string', enum: ['created'], description: 'Only `created` (the list\'s own order, oldest first); Camunda 7\'s other sort keys are refused (400).' },
     sortOrder: { type: 'string', enum: ['asc'], description: 'Only `asc`.' },
-    firstResult: { type: 'integer', minimum: 0, maximum: 10_000, description: 'Tasks of the list to skip.' },
-    maxResults: { type: 'integer', minimum: 0, maximum: TASK_PAGE.max, description: `At most this many tasks: ${TASK_PAGE.default} when absent (Camunda 7 answers all), at most ${TASK_PAGE.max}, as GET /api/tasks pages.` },
+    ...taskPage,
+  },
+};
+
+/** The query of POST /engine-rest/task: the page alone, as Camunda 7 takes it there. */
+export const Camunda7TaskPageQuery: JsonSchema = { type: 'object', additionalProperties: false, properties: taskPage };
+
+/**
+ * Camunda 7's TaskQueryDto, the body of POST /engine-rest/task and …/task/count: the filters of the GET, each also
+ * null (read as absent: generated clients send their defaults as null), and the sort as Camunda 7's `sorting` list.
+ */
+export const Camunda7TaskQueryBody: JsonSchema = {
+  examples: [{ candidateGroup: 'sales-director', includeAssignedTasks: true, sorting: [{ sortBy: 'created', sortOrder: 'asc' }] }],
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...Object.fromEntries(Object.entries(taskFilter).map(([field, schema]) => [field, orNull(schema)])),
+    sorting: orNull({
+      type: 'array',
+      maxItems: 1,
+      description: 'Only `[{"sortBy": "created", "sortOrder": "asc"}]` (the list\'s own order, oldest first); Camunda 7\'s other sort keys are refused (400).',
+      items: {
+        type: 'object',
+        required: ['sortBy', 'sortOrder'],
+        additionalProperties: false,
+        properties: { sortBy: { type: 'string', enum: ['created'] }, sortOrder: { type: 'string', enum: ['asc'] } },
+      },
+    }),
   },
 };
 

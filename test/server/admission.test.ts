@@ -237,14 +237,16 @@ describe('a burst of orders against a small admission queue', () => {
       }),
     );
     await sleep(5);
-    // Camunda 8's incident and user task searches are POSTs that only read: they take no turn (a fifth write would find the queue full)
-    const [health, tasks, search, instanceSearch, userTaskSearch] = await Promise.all([
+    // Camunda 8's incident and user task searches and Camunda 7's task list and count by a body are POSTs that only
+    // read: they take no turn (a fifth write would find the queue full)
+    const [health, tasks, search, instanceSearch, userTaskSearch, camunda7Tasks, camunda7Count] = await Promise.all([
       api.get('/healthz'), api.get('/api/tasks?candidateGroup=vice-president&limit=5', TOKENS.vp), api.post('/v2/incidents/search', TOKENS.nobody, { filter: { state: 'ACTIVE' } }),
       api.post(`/v2/process-instances/${entered.body.id}/incidents/search`, TOKENS.nobody, {}),
       api.post('/v2/user-tasks/search', TOKENS.vp, { filter: { state: 'CREATED' }, page: { limit: 5 } }),
+      api.post('/engine-rest/task?maxResults=5', TOKENS.vp, { candidateGroup: 'vice-president' }), api.post('/engine-rest/task/count', TOKENS.vp, { unassigned: true }),
     ]);
     const doneWhenRead = writesDone;
-    expect([health.status, tasks.status, search.status, instanceSearch.status, userTaskSearch.status]).toEqual([200, 200, 200, 200, 200]);
+    expect([health.status, tasks.status, search.status, instanceSearch.status, userTaskSearch.status, camunda7Tasks.status, camunda7Count.status]).toEqual([200, 200, 200, 200, 200, 200, 200]);
     expect((await Promise.all(writes)).map((answer) => answer.status)).toEqual([201, 201, 201, 201]);
     // one write runs at a time and each is a whole engine step: the reads were answered while writes still waited
     expect(doneWhenRead).toBeLessThan(4);

@@ -120,6 +120,8 @@ const CASES: Record<string, Case> = {
   // offered to, and anyone naming another user (assign-to-other)
   camunda7ListTasks: { method: 'GET', path: () => '/engine-rest/task', wrong: [], right: TOKENS.nobody, expected: 200 },
   camunda7CountTasks: { method: 'GET', path: () => '/engine-rest/task/count', wrong: [], right: TOKENS.nobody, expected: 200 },
+  camunda7QueryTasks: { method: 'POST', path: () => '/engine-rest/task', options: json({ candidateGroup: 'sales-director' }), wrong: [], right: TOKENS.nobody, expected: 200 },
+  camunda7QueryTasksCount: { method: 'POST', path: () => '/engine-rest/task/count', options: json({ unassigned: true }), wrong: [], right: TOKENS.nobody, expected: 200 },
   camunda7GetTask: { method: 'GET', path: () => `/engine-rest/task/${taskIds[1]}`, wrong: [], right: TOKENS.director, expected: 200 },
   camunda7ClaimTask: {
     method: 'POST', path: () => `/engine-rest/task/${taskIds[4]}/claim`, options: json({ userId: 'dirk' }),

@@ -65,6 +65,13 @@ describe("a person's own task list", () => {
     expect((await api.get('/engine-rest/task/count?processInstanceBusinessKey=SO-OWN-1', TOKENS.vp)).body).toEqual({ count: 0 });
   });
 
+  it("Camunda 7's count by a body is the same one count, its candidate filter asking the store for the tasks nobody holds", async () => {
+    let count: unknown;
+    const reads = await readsOf(async () => ({ body: count } = await api.post('/engine-rest/task/count', SAM, { processInstanceBusinessKey: 'SO-OWN-1', candidateUser: 'sam' })));
+    expect(count).toEqual({ count: 1 });
+    expect(reads).toEqual({ finds: [], counts: [{ businessKey: 'SO-OWN-1', assigned: false, inListOf: sam }], gets: 0 });
+  });
+
   it("Camunda 7's read of one task asks the store for that task in the caller's list, once", async () => {
     const path = `/engine-rest/task/${encodeURIComponent(task.id)}`;
     let status = 0;

@@ -96,15 +96,19 @@ describe('the order router\'s write admission', () => {
     // a search whose path names the instance: the pattern of its path, not the path itself, says it reads
     void post('/v2/process-instances/i-1/incidents/search', {});
     void post('/api/impact', {});
-    await until(() => worker!.held.length === 7);
+    // Camunda 7's task list and count by a body read as their GETs do
+    void post('/engine-rest/task', { candidateGroup: 'sales-director' });
+    void post('/engine-rest/task/count', {});
+    await until(() => worker!.held.length === 9);
     expect(worker.held.slice(2).map((request) => request.what).sort()).toEqual([
-      'GET /api/tasks', 'POST /api/impact', 'POST /api/jobs/fetch-and-lock', 'POST /v2/incidents/search', 'POST /v2/process-instances/i-1/incidents/search',
+      'GET /api/tasks', 'POST /api/impact', 'POST /api/jobs/fetch-and-lock', 'POST /engine-rest/task', 'POST /engine-rest/task/count',
+      'POST /v2/incidents/search', 'POST /v2/process-instances/i-1/incidents/search',
     ]);
 
     // once the worker answers one, a write finds room again
     worker.held.shift()!.res.end('{}');
     void post('/api/orders', { orderNo: 'SO-2', amount: 1 });
-    await until(() => worker!.held.some((request, i) => i >= 6 && request.what === 'POST /api/orders'));
+    await until(() => worker!.held.some((request, i) => i >= 8 && request.what === 'POST /api/orders'));
   });
 
   it('shows its own refusals and the writes it holds at each worker on the primary\'s /metrics, a replaced worker\'s refusals kept', async () => {

@@ -153,6 +153,191 @@ describe('GET /engine-rest/task and /engine-rest/task/count', () => {
   });
 });
 
+describe('Camunda 7\'s assignment filters: candidateGroup, candidateUser, includeAssignedTasks, assigned, unassigned', () => {
+  /**
+   * The tasks a list answers for `filter` (one page of up to 1,000) on GET /engine-rest/task, which POST
+   * /engine-rest/task answers alike for the filter as a TaskQueryDto body, and both counts count.
+   */
+  /** Camunda 7's task filters, as query parameters or a TaskQueryDto body (null: absent). */
+  type Filter = Record<string, string | boolean | null>;
+
+  async function listed(token: string, filter: Filter): Promise<TaskDto[]> {
+    const query = new URLSearchParams(Object.entries(filter).flatMap(([field, value]) => (value === null ? [] : [[field, String(value)]]))).toString();
+    const got = await list(token, `${query}&maxResults=1000`);
+    expect(got.status, got.text).toBe(200);
+    const posted = await api.post<TaskDto[]>('/engine-rest/task?maxResults=1000', token, filter);
+    expect(posted.status, posted.text).toBe(200);
+    expect(posted.body, `POST ${JSON.stringify(filter)}`).toEqual(got.body);
+    for (const counted of [await count(token, query), await api.post('/engine-rest/task/count', token, filter)]) {
+      expect(counted.status, counted.text).toBe(200);
+      expect(counted.body, JSON.stringify(filter)).toEqual({ count: got.body.length });
+    }
+    return got.body;
+  }
+  const ids = async (token: string, filter: Filter) => (await listed(token, filter)).map((dto) => dto.id);
+
+  /** Two director's tasks: dirk claims the first. */
+  async function heldAndFree(): Promise<{ held: TaskView; free: TaskView }> {
+    const held = await directorTask();
+    const free = await directorTask();
+    expect((await claim(held, TOKENS.director, 'dirk')).status).toBe(204);
+    return { held, free };
+  }
+
+  it('lists a task of the group someone claimed under candidateGroup and candidateUser only with includeAssignedTasks=true, as Camunda 7', async () => {
+    const { held, free } = await heldAndFree();
+    const candidates: Filter[] = [{ candidateGroup: 'sales-director' }, { candidateUser: 'dirk' }];
+    for (const candidate of candidates) {
+      const only = await ids(TOKENS.director, candidate);
+      expect(only, JSON.stringify(candidate)).toContain(free.id);
+      expect(only, JSON.stringify(candidate)).not.toContain(held.id);
+      expect(await ids(TOKENS.director, { ...candidate, includeAssignedTasks: false })).toEqual(only);
+      const all = await listed(TOKENS.director, { ...candidate, includeAssignedTasks: true });
+      expect(all.map((dto) => dto.id), JSON.stringify(candidate)).toEqual(expect.arrayContaining([held.id, free.id]));
+      expect(all.find((dto) => dto.id === held.id)?.assignee).toBe('dirk');
+    }
+  });
+
+  it('keeps to the tasks someone holds with assigned=true and to those nobody holds with unassigned=true; false filters nothing', async () => {
+    const { held, free } = await heldAndFree();
+    const assigned = await listed(TOKENS.director, { assigned: true });
+    expect(assigned.map((dto) => dto.id)).toContain(held.id);
+    expect(assigned.map((dto) => dto.id)).not.toContain(free.id);
+    expect(assigned.every((dto) => dto.assignee !== null)).toBe(true);
+    const unassigned = await listed(TOKENS.director, { unassigned: true });
+    expect(unassigned.map((dto) => dto.id)).toContain(free.id);
+    expect(unassigned.map((dto) => dto.id)).not.toContain(held.id);
+    expect(unassigned.every((dto) => dto.assignee === null)).toBe(true);
+    const all = await ids(TOKENS.director, {});
+    expect(all).toEqual(expect.arrayContaining([held.id, free.id]));
+    expect(await ids(TOKENS.director, { assigned: false })).toEqual(all);
+    expect(await ids(TOKENS.director, { unassigned: false })).toEqual(all);
+    // together they are the list, each task once
+    expect([...assigned, ...unassigned].map((dto) => dto.id).sort()).toEqual([...all].sort());
+    // what Camunda 7 asks of both at once finds nothing there either
+    expect(await ids(TOKENS.director, { assigned: true, unassigned: true })).toEqual([]);
+    expect(await ids(TOKENS.director, { candidateGroup: 'sales-director', assigned: true })).toEqual([]);
+    const heldOfGroup = await ids(TOKENS.director, { candidateGroup: 'sales-director', includeAssignedTasks: true, assigned: true });
+    expect(heldOfGroup).toContain(held.id);
+    expect(heldOfGroup).not.toContain(free.id);
+    expect(await ids(TOKENS.director, { assignee: 'dirk', unassigned: true })).toEqual([]);
+  });
+
+  it('counts the diagram\'s assignee as holding a task offered to the group: in its candidate list only with includeAssignedTasks', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_c7_assigned" targetNamespace="http://example.com">
+  <bpmn:process id="c7-assigned-to-dana" name="Assigned to dana" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Review" />
+    <bpmn:userTask id="Review" name="Review">
+      <bpmn:extensionElements><zeebe:assignmentDefinition assignee="dana" candidateGroups="sales-director" /></bpmn:extensionElements>
+      <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Review" targetRef="End" />
+    <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>`;
+    const deployed = await api.request('POST', '/api/deployments?name=c7-assigned-to-dana.bpmn&note=assigned', { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
+    expect(deployed.status, deployed.text).toBe(201);
+    const started = await api.post('/api/processes/c7-assigned-to-dana/instances', TOKENS.erp, { businessKey: 'C7UT-ASSIGNED', variables: {} });
+    expect(started.status, started.text).toBe(201);
+    const [task] = await tasksOf('C7UT-ASSIGNED');
+    expect(task).toMatchObject({ assignee: 'dana', claimedBy: null, candidateGroups: ['sales-director'] });
+    const order = { processInstanceBusinessKey: 'C7UT-ASSIGNED' };
+    // dirk, a candidate of the group: the task is dana's, so not among the group's unassigned ones
+    expect(await ids(TOKENS.director, { ...order, candidateGroup: 'sales-director' })).toEqual([]);
+    expect(await ids(TOKENS.director, { ...order, candidateUser: 'dirk' })).toEqual([]);
+    expect(await ids(TOKENS.director, { ...order, candidateGroup: 'sales-director', includeAssignedTasks: true })).toEqual([task.id]);
+    expect(await ids(TOKENS.director, { ...order, assigned: true })).toEqual([task.id]);
+    expect(await ids(TOKENS.director, { ...order, unassigned: true })).toEqual([]);
+    expect((await listed(DANA, { ...order, assigned: true, assignee: 'dana' }))).toEqual([expect.objectContaining({ id: task.id, assignee: 'dana' })]);
+  });
+
+  it('shows through includeAssignedTasks or assigned no task outside the caller\'s own list: not another\'s claim, not another group\'s', async () => {
+    const { held, free } = await heldAndFree();
+    // dana, a sales director too: dirk's claim is not hers to see, whatever she asks
+    const hers: Filter[] = [
+      { candidateGroup: 'sales-director', includeAssignedTasks: true }, { candidateUser: 'dana', includeAssignedTasks: true },
+      { assigned: true }, { assigned: true, assignee: 'dirk' }, { candidateGroup: 'sales-director', includeAssignedTasks: true, assignee: 'dirk' },
+    ];
+    for (const filter of hers) {
+      expect(await ids(DANA, filter), JSON.stringify(filter)).not.toContain(held.id);
+    }
+    expect(await ids(DANA, { candidateGroup: 'sales-director', includeAssignedTasks: true })).toContain(free.id);
+    // vera is in no group the tasks are offered to
+    const veras: Filter[] = [
+      { candidateGroup: 'sales-director', includeAssignedTasks: true }, { candidateUser: 'vera', includeAssignedTasks: true, processInstanceBusinessKey: held.businessKey },
+      { assigned: true, processInstanceBusinessKey: held.businessKey }, { unassigned: true, processInstanceBusinessKey: free.businessKey },
+    ];
+    for (const filter of veras) {
+      expect(await ids(TOKENS.vp, filter), JSON.stringify(filter)).toEqual([]);
+    }
+    // and nobody reads dirk's candidate list, with his claims or without
+    for (const refused of [
+      await list(TOKENS.vp, 'candidateUser=dirk&includeAssignedTasks=true'), await count(TOKENS.vp, 'candidateUser=dirk&includeAssignedTasks=true'),
+      await api.post('/engine-rest/task', TOKENS.vp, { candidateUser: 'dirk', includeAssignedTasks: true }),
+      await api.post('/engine-rest/task/count', DANA, { candidateUser: 'dirk', includeAssignedTasks: true }),
+    ]) {
+      expect(JSON.stringify(camunda7Error(refused, 403).errors)).toMatch(/candidateUser/);
+    }
+  });
+
+  it('refuses includeAssignedTasks=true without a candidate filter, as Camunda 7 does, and a value that is no boolean: 400 naming the field', async () => {
+    /** The one field a 400 names, and why. */
+    const refusedField = (response: ApiResponse<unknown>) => {
+      const [error, ...more] = camunda7Error(response, 400).errors as { field: string; message: string }[];
+      expect(more).toEqual([]);
+      return `${error.field} ${error.message}`;
+    };
+    for (const query of ['includeAssignedTasks=true', 'includeAssignedTasks=true&assignee=dirk', 'includeAssignedTasks=true&assigned=true']) {
+      expect(refusedField(await list(TOKENS.director, query)), query).toBe('query.includeAssignedTasks is only taken beside candidateGroup or candidateUser');
+      expect(refusedField(await count(TOKENS.director, query)), query).toBe('query.includeAssignedTasks is only taken beside candidateGroup or candidateUser');
+    }
+    for (const refused of [await api.post('/engine-rest/task', TOKENS.director, { includeAssignedTasks: true }), await api.post('/engine-rest/task/count', TOKENS.director, { includeAssignedTasks: true, candidateGroup: null })]) {
+      expect(refusedField(refused)).toBe('/includeAssignedTasks is only taken beside candidateGroup or candidateUser');
+    }
+    for (const [query, named] of [['assigned=yes', 'query.assigned'], ['unassigned=2', 'query.unassigned'], ['candidateGroup=sales-director&includeAssignedTasks=maybe', 'query.includeAssignedTasks']]) {
+      expect(JSON.stringify(camunda7Error(await list(TOKENS.director, query), 400).errors), query).toContain(named);
+      expect(JSON.stringify(camunda7Error(await count(TOKENS.director, query), 400).errors), query).toContain(named);
+    }
+    for (const [body, named] of [[{ assigned: 'true' }, '/assigned'], [{ unassigned: 1 }, '/unassigned'], [{ priority: 50 }, '/priority'], [{ sorting: [{ sortBy: 'priority', sortOrder: 'asc' }] }, '/sorting/0/sortBy'], [{ firstResult: 1 }, '/firstResult']] as const) {
+      expect(JSON.stringify(camunda7Error(await api.post('/engine-rest/task', TOKENS.director, body), 400).errors), JSON.stringify(body)).toContain(named);
+      expect(JSON.stringify(camunda7Error(await api.post('/engine-rest/task/count', TOKENS.director, body), 400).errors), JSON.stringify(body)).toContain(named);
+    }
+    // the POST's query holds the page alone, as Camunda 7's
+    expect(JSON.stringify(camunda7Error(await api.post('/engine-rest/task?candidateGroup=sales-director', TOKENS.director, {}), 400).errors)).toContain('query.candidateGroup');
+    expect(JSON.stringify(camunda7Error(await api.post('/engine-rest/task?maxResults=1001', TOKENS.director, {}), 400).errors)).toContain('query.maxResults');
+    // false widens nothing, so Camunda 7 takes it alone
+    expect((await list(TOKENS.director, 'includeAssignedTasks=false')).status).toBe(200);
+  });
+});
+
+describe('POST /engine-rest/task and /engine-rest/task/count', () => {
+  it('answer a TaskQueryDto body as the GETs answer its query: null fields absent, the sort as `sorting`, the page in the query', async () => {
+    const first = await directorTask();
+    const second = await directorTask();
+    const key = { processInstanceBusinessKey: second.businessKey };
+    const bare = await api.post<TaskDto[]>('/engine-rest/task', TOKENS.director, { ...key, candidateGroup: 'sales-director', assignee: null, includeAssignedTasks: null, sorting: [{ sortBy: 'created', sortOrder: 'asc' }] });
+    expect(bare.status, bare.text).toBe(200);
+    expect(bare.contentType).toBe('application/json');
+    expect(bare.body).toEqual((await list(TOKENS.director, `processInstanceBusinessKey=${second.businessKey}&candidateGroup=sales-director`)).body);
+    expect(bare.body.map((dto) => dto.id)).toEqual([second.id]);
+    // no body: no filter, the caller's whole list (a page of it), as the GET without parameters
+    const everything = await api.request('POST', '/engine-rest/task?maxResults=1000', { token: TOKENS.director });
+    expect(everything.status, everything.text).toBe(200);
+    expect((everything.body as TaskDto[]).map((dto) => dto.id)).toEqual((await list(TOKENS.director, 'maxResults=1000')).body.map((dto) => dto.id));
+    expect((await api.request('POST', '/engine-rest/task/count', { token: TOKENS.director })).body).toEqual((await count(TOKENS.director, '')).body);
+    const page = (query: string) => api.post<TaskDto[]>(`/engine-rest/task?${query}`, TOKENS.director, { candidateGroup: 'sales-director' });
+    const all = (await list(TOKENS.director, 'candidateGroup=sales-director&maxResults=1000')).body.map((dto) => dto.id);
+    expect(all).toEqual(expect.arrayContaining([first.id, second.id]));
+    expect((await page('firstResult=1&maxResults=1')).body.map((dto) => dto.id)).toEqual(all.slice(1, 2));
+    expect((await page(`firstResult=${all.length}`)).body).toEqual([]);
+    // the list of someone else's group is as empty as on the GET
+    expect((await api.post<TaskDto[]>('/engine-rest/task', TOKENS.vp, key)).body).toEqual([]);
+    expect((await api.post('/engine-rest/task/count', TOKENS.vp, key)).body).toEqual({ count: 0 });
+  });
+});
+
 describe('GET /engine-rest/task/{id}', () => {
   it('answers the task to a sales director, and 404 in Camunda 7\'s error shape to anyone it is not offered to', async () => {
     const task = await directorTask();
