@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { order } from '../test/support/stratum-fixture.js';
+import { fetchResendingOnClosedConnection } from './closed-connection-resend.js';
 import { metricValue, percentile, scrapePool, startServerProcess } from './http.bench.js';
 import type { ProbeSample, ProberMessage, ProberReply } from './healthz-prober.js';
 import type { BenchResult } from './report.js';
@@ -37,6 +38,15 @@ interface Answer {
 // request's headers (diagnostics channel); each post carries its own X-Request-Id.
 const written = new Map<string, number>();
 let posts = 0;
+/** Posts sent and not answered yet. */
+let unanswered = 0;
+/**
+ * Set when the run fails: it then stops the server (SIGTERM) under the posts still out, whose refused connections
+ * are the stop's, not failures of the server's own: they are abandoned, not reported as failed posts.
+ */
+let abandoned = false;
+/** Requests sent again because the kept-alive connection they went out on had been closed by the server. */
+let resent = 0;
 subscribe('undici:client:sendHeaders', (message) => {
   const { headers } = (message as { request: { headers: string | string[] } }).request;
   const id = /x-request-id(?::\s*|,)((?:burst|health)-\d+)/i.exec(Array.isArray(headers) ? headers.join(',') : headers)?.[1];
@@ -44,7 +54,7 @@ subscribe('undici:client:sendHeaders', (message) => {
 });
 
 async function call(url: string, method: string, path: string, body?: unknown, requestId?: string): Promise<{ status: number; headers: Headers; json: unknown }> {
-  const response = await fetch(`${url}${path}`, {
+  const response = await fetchResendingOnClosedConnection(`${url}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${TOKEN}`,
@@ -52,6 +62,9 @@ async function call(url: string, method: string, path: string, body?: unknown, r
       ...(requestId && { 'x-request-id': requestId }),
     },
     ...(body !== undefined && { body: JSON.stringify(body) }),
+  }, (cause) => {
+    resent++;
+    console.error(`${method} ${path}${requestId ? ` (${requestId})` : ''} sent again: its kept-alive connection was closed:`, cause);
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
@@ -73,11 +86,15 @@ async function post(url: string, n: number): Promise<Answer> {
     return { ms: now - started, msFromWritten: now - sent };
   };
   let answer;
+  unanswered++;
   try {
     answer = await call(url, 'POST', '/api/orders', orderBody(n), requestId);
   } catch (error) {
+    if (abandoned) return { status: 0, ...timing(), retryAfter: null };
     console.error(`post ${n} failed after ${Math.round(performance.now() - started)} ms:`, (error as Error).cause ?? error);
     return { status: 0, ...timing(), retryAfter: null };
+  } finally {
+    unanswered--;
   }
   const { status, headers } = answer;
   const retryAfter = headers.get('retry-after');
@@ -98,9 +115,9 @@ async function probeHealthInProcess(url: string, until: Promise<unknown>): Promi
   while (!done) {
     const requestId = `health-${probes++}`;
     const started = performance.now();
-    const { status } = await call(url, 'GET', '/healthz', undefined, requestId);
+    const { status, json } = await call(url, 'GET', '/healthz', undefined, requestId);
     const now = performance.now();
-    if (status !== 200) throw new Error(`/healthz answered ${status} during the burst`);
+    if (status !== 200) throw new Error(`/healthz answered ${status} during the burst: ${JSON.stringify(json)}`);
     startedAt.push(started);
     fromCall.push(now - started);
     fromWritten.push(now - (written.get(requestId) ?? started));
@@ -187,6 +204,7 @@ export async function runBurstBench(): Promise<BenchResult> {
   );
   // the pool's merged /metrics: on the management port when there is one (routed, the API port's is the same)
   const metricsUrl = healthUrl ?? url;
+  let burstBegan: number | undefined;
   try {
     for (let n = 0; n < 5; n++) await call(url, 'POST', '/api/orders', { ...orderBody(-1 - n), orderNo: `WARM-${n}` });
 
@@ -197,6 +215,7 @@ export async function runBurstBench(): Promise<BenchResult> {
     await loopMetrics(metricsUrl); // resets the event-loop delay histograms (the workers' and the primary's)
     phase('burst');
     const began = performance.now();
+    burstBegan = began;
     const burst = Promise.all(Array.from({ length: ORDERS }, (_, n) => post(url, n)));
     const health = await probeHealthInProcess(url, burst);
     const first = await burst;
@@ -279,6 +298,8 @@ export async function runBurstBench(): Promise<BenchResult> {
       allStoredSeconds: round1(allStoredMs / 1000),
       ordersPerSec: round1((ORDERS * 1000) / allStoredMs),
       repeatedPostsAnswered200: repeated.filter((answer) => answer.status === 200).length,
+      // the bench's own requests that went out on a kept-alive connection the server had closed (closed-connection-resend.ts)
+      resentOnClosedConnection: resent,
       missing,
       duplicated,
     };
@@ -287,7 +308,7 @@ export async function runBurstBench(): Promise<BenchResult> {
     }
     return {
       name: 'burst',
-      description: `${ORDERS} credit orders of ${AMOUNT} posted at once (fetch opens a connection per request in flight; post times run from the request written to its socket, the *FromCall ones from the fetch call) to ${WORKERS > 1 ? `npm start with ${WORKERS} worker processes (STRATUM_WORKERS, default one per core) behind the order router, whose primary answers the API port's /healthz itself,` : 'a real server process (STRATUM_WORKERS=1)'} on SQLite with the default admission limits (BENCH_BURST_WORKERS sets the number of processes); /healthz probed as a kubelet does (healthz*: a process of its own, a fresh connection per probe, Connection: close, 1 s timeout, every 20 ms through the burst and the retries; on the management port STRATUM_HEALTH_PORT unless BENCH_BURST_HEALTH_PORT=off, with a second such prober on the API port (healthzApiPort*); over100Ms counts the probes over the 100 ms target; serverLoopDelay* is the server's own event-loop delay over the same time, from one scrape of the primary's merged /metrics with several workers: P99 averaged over the workers, Max the worst worker's, and primaryLoopDelay* the primary's own; admissionMetrics summed over the workers) and, as before, from the bench process itself during the burst (healthzInProcess, from the fetch call; healthzInProcessFromWritten, from the request written); each refused client waits its own Retry-After and retries with the same orderNo until it is not refused (retryRounds: the most retries of one client); then 50 orders are posted again (a lost answer) and every order is counted by paging GET /api/instances.`,
+      description: `${ORDERS} credit orders of ${AMOUNT} posted at once (fetch opens a connection per request in flight; post times run from the request written to its socket, the *FromCall ones from the fetch call) to ${WORKERS > 1 ? `npm start with ${WORKERS} worker processes (STRATUM_WORKERS, default one per core) behind the order router, whose primary answers the API port's /healthz itself,` : 'a real server process (STRATUM_WORKERS=1)'} on SQLite with the default admission limits (BENCH_BURST_WORKERS sets the number of processes); /healthz probed as a kubelet does (healthz*: a process of its own, a fresh connection per probe, Connection: close, 1 s timeout, every 20 ms through the burst and the retries; on the management port STRATUM_HEALTH_PORT unless BENCH_BURST_HEALTH_PORT=off, with a second such prober on the API port (healthzApiPort*); over100Ms counts the probes over the 100 ms target; serverLoopDelay* is the server's own event-loop delay over the same time, from one scrape of the primary's merged /metrics with several workers: P99 averaged over the workers, Max the worst worker's, and primaryLoopDelay* the primary's own; admissionMetrics summed over the workers) and, as before, from the bench process itself during the burst (healthzInProcess, from the fetch call; healthzInProcessFromWritten, from the request written); each refused client waits its own Retry-After and retries with the same orderNo until it is not refused (retryRounds: the most retries of one client); then 50 orders are posted again (a lost answer) and every order is counted by paging GET /api/instances. A request of the bench's that went out on a kept-alive connection the server had already closed (the bench's own event loop stalled past the server's keep-alive timeout) is sent again, and counted in resentOnClosedConnection; a run that fails says so before it stops the server under the posts still out.`,
       summary,
       admissionMetrics: metrics,
       // where the slowest probes fell: ms since the burst's first post was called
@@ -299,6 +320,12 @@ export async function runBurstBench(): Promise<BenchResult> {
         .toSorted((a, b) => b.ms - a.ms).slice(0, 8)
         .map((probe) => ({ ms: round1(probe.ms), fromWrittenMs: round1(probe.fromWrittenMs), sinceBurstMs: Math.round(probe.sinceBurstMs) })),
     };
+  } catch (error) {
+    // said before the stop, which refuses the posts still out (503, then ECONNREFUSED once its port closes)
+    const when = burstBegan === undefined ? 'before the burst' : `${round1((performance.now() - burstBegan) / 1000)} s after the burst began`;
+    console.error(`the run failed ${when}, with ${unanswered} posts unanswered, which it abandons as it stops the server:`, error);
+    abandoned = true;
+    throw error;
   } finally {
     // a server that died during the run is named, not waited for
     if (child.exitCode !== null || child.signalCode !== null) console.error(`the server exited during the run (code ${child.exitCode}, signal ${child.signalCode})`);
