@@ -36,7 +36,8 @@ declare module 'bpmn-elements' {
 
   /** An element's message broker, as far as Stratum publishes and listens on it. */
   export interface ElementBroker {
-    publish(exchange: string, routingKey: string, content: Record<string, unknown>, options?: { mandatory?: boolean }): void;
+    /** `type` and `delegate` as an event definition publishes a throw (`delegate`: handed to the scopes' event sub-processes). */
+    publish(exchange: string, routingKey: string, content: Record<string, unknown>, options?: { mandatory?: boolean; type?: string; delegate?: boolean }): void;
     subscribeTmp(
       exchange: string,
       pattern: string,

@@ -10,6 +10,7 @@ import type { FeelInput } from '../feel/feel-expression.js';
 import type { DecisionEvaluation, DecisionSource } from '../dmn/decision-call.js';
 import type { IncidentReason } from '../store/types.js';
 import { createEngine, type EngineHost } from './execution-environment.js';
+import type { ThrownError } from './error-catch.js';
 import { EventSubProcessInterruptions, type ScopeElementApi } from './interrupting-event-sub-process.js';
 import { iterationVariables, loopSpecOf } from './multi-instance.js';
 import { visibleVariables } from './visible-variables.js';
@@ -49,6 +50,11 @@ export interface WaitingElement {
   /** Makes the waiting element throw (bpmn-elements turns it into an ActivityError carrying `code`). */
   /** `reason` rides on the error bpmn-elements raises when nothing catches it (incident-reasons.ts reads it there). */
   throwError(message: string, code?: string, reason?: IncidentReason): void;
+  /**
+   * Throws `error` as an error end event at the element's place would (error-catch.ts): bpmn-elements hands it to the
+   * event sub-process of the enclosing scopes that catches it, which ends the element with the rest of its scope.
+   */
+  throwToEventSubProcess(error: ThrownError): void;
   /** Signals this element alone (see LiveEngine.signal). */
   signal(message?: Record<string, unknown>): void;
 }
@@ -168,6 +174,8 @@ export class LiveEngine {
       scope: api.environment?.variables,
       ...(api.content?.isMultiInstance && { iteration: iterationVariables(loopSpecOf(api.owner?.behaviour?.loopCharacteristics?.behaviour), api.content) }),
       throwError: (message, code, reason) => api.sendApiMessage('error', { message, ...(code && { code, name: code }), ...(reason && { reason }) }),
+      // an error end event's throw: delegated, so the scopes' process executions start a matching event sub-process
+      throwToEventSubProcess: (error) => api.owner?.broker.publish('event', 'activity.throw', { ...api.content, message: { ...error }, state: 'throw' }, { type: 'throw', delegate: true }),
       signal: (message) => api.signal(message),
     }));
   }

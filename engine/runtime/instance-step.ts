@@ -11,6 +11,7 @@ import type { DecisionSource } from '../dmn/decision-call.js';
 import { decisionAuditData } from './decision-audit.js';
 import { errorElementId, errorInputs, errorMessage, LiveEngine, type ElementApi, type MessageContent } from './engine-adapter.js';
 import type { FeelTiming } from './execution-environment.js';
+import { eventSubProcessCatching } from './error-catch.js';
 import { FlowDecisions } from './flow-decisions.js';
 import { dropLocalInputs, evaluateInputs, keepLocalInputs, keepsLocalInputs, localInputsOf } from './local-inputs.js';
 import { reasonOf } from './incident-reasons.js';
@@ -186,7 +187,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
     } else {
       if (!warm) await engine.recover(instance.state);
       if (retryVariables) engine.setVariables(retryVariables);
-      if (action) applyAction(engine, action, outputCollectionsOf(definition), (message) => (failure ??= { elementId: action.elementId, message }));
+      if (action) applyAction(engine, definition, action, (message) => (failure ??= { elementId: action.elementId, message }));
     }
     // Let anything bpmn-engine defers to the next tick settle before reading state.
     await new Promise((resolve) => setImmediate(resolve));
@@ -233,13 +234,13 @@ function unwrapRetry(action: StepAction): { action: PlainAction | undefined; var
   return { action: inner.action, variables };
 }
 
-function applyAction(engine: LiveEngine, action: Exclude<PlainAction, { type: 'start' }>, outputCollections: Set<string>, fail: (message: string) => void) {
+function applyAction(engine: LiveEngine, definition: ExecutableDefinition, action: Exclude<PlainAction, { type: 'start' }>, fail: (message: string) => void) {
   const waiting = engine.waiting().find((element) => element.executionId === action.executionId);
   if (!waiting) {
     fail(`element ${action.elementId} is no longer waiting (execution ${action.executionId})`);
     return;
   }
-  if ('variables' in action && action.variables) engine.setVariables(withoutOutputCollections(action.variables, outputCollections));
+  if ('variables' in action && action.variables) engine.setVariables(withoutOutputCollections(action.variables, outputCollectionsOf(definition)));
   switch (action.type) {
     case 'signal':
       engine.signal(action.elementId, action.executionId);
@@ -256,6 +257,12 @@ function applyAction(engine: LiveEngine, action: Exclude<PlainAction, { type: 's
       engine.cancel(action.elementId);
       return;
     case 'throw': {
+      // A worker's error whose innermost catch is an event sub-process is thrown to it as an error end event's is
+      const caughtBy = action.code !== undefined ? eventSubProcessCatching(definition.sourceContext, waiting.id, action.code) : undefined;
+      if (caughtBy) {
+        waiting.throwToEventSubProcess(caughtBy);
+        return;
+      }
       // An error boundary event with the same errorCode catches it; the reason is the incident's when nothing does.
       const reason = action.code !== undefined ? { kind: 'unhandled-error' as const, errorCode: action.code } : undefined;
       waiting.throwError(action.message, action.code, reason);

@@ -1,7 +1,9 @@
 // Over HTTP, an interrupting error event sub-process closes the task on the other path of its scope on every route:
 // bpmn-elements ignored isInterrupting, so after the error the task `Pack` was still listed and open to completion.
 // Now it is gone from the task list and its completion is 404 problem+json on Stratum's, Camunda 7's and Camunda 8's
-// routes, as for any task that is no longer open; the event sub-process's task completes the instance.
+// routes, as for any task that is no longer open; the event sub-process's task completes the instance. A worker's BPMN
+// error on a job, through Stratum's, Camunda 7's and Camunda 8's job error routes, starts the event sub-process that
+// catches its code, which closes the job and Pack the same way: the instance failed with `unhandled-error` before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceView, TaskView } from '../../engine/api.js';
 import { problemOf, TOKENS, type ApiClient } from './support/client.js';
@@ -17,6 +19,10 @@ beforeAll(async () => {
     token: TOKENS.designer, body: PACKING, headers: { 'content-type': 'application/xml' },
   });
   expect(deployed.status, deployed.text).toBe(201);
+  const jobError = await api.request('POST', '/api/deployments?name=esp-job-error.bpmn', {
+    token: TOKENS.designer, body: LABELS, headers: { 'content-type': 'application/xml' },
+  });
+  expect(jobError.status, jobError.text).toBe(201);
 });
 afterAll(async () => {
   await server.close();
@@ -51,6 +57,39 @@ const PACKING = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** `Pack` beside the job `Label` (type `esp-label`), and an error event sub-process catching STOCK_MISSING. */
+const LABELS = PACKING.replace('Defs_esp_interrupt', 'Defs_esp_job_error').replace('id="esp-interrupt" name="Packing"', 'id="esp-job-error" name="Labels"')
+  .replace(/<bpmn:sequenceFlow id="F3"[^]*?<bpmn:endEvent id="Missing">.*?<\/bpmn:endEvent>/, `<bpmn:sequenceFlow id="F3" sourceRef="Fork" targetRef="Label" />
+    <bpmn:serviceTask id="Label" name="Print label"><bpmn:extensionElements><zeebe:taskDefinition type="esp-label" /></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="F4" sourceRef="Label" targetRef="Labelled" />
+    <bpmn:endEvent id="Labelled" />`);
+
+/** Fetches the one job of `esp-label` and throws STOCK_MISSING on it, each through one API's routes; the job's id. */
+const throwOn: Record<string, () => Promise<string>> = {
+  stratum: async () => {
+    const [job] = (await api.post<{ id: string }[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'esp-label', workerId: 'printer' })).body;
+    const thrown = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'STOCK_MISSING', workerId: 'printer' });
+    expect(thrown.status, thrown.text).toBe(200);
+    return job.id;
+  },
+  camunda7: async () => {
+    const [task] = (await api.post<{ id: string }[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
+      workerId: 'printer', maxTasks: 1, topics: [{ topicName: 'esp-label', lockDuration: 60_000 }],
+    })).body;
+    const thrown = await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/bpmnError`, TOKENS.erp, { workerId: 'printer', errorCode: 'STOCK_MISSING' });
+    expect(thrown.status, thrown.text).toBe(204);
+    return task.id;
+  },
+  camunda8: async () => {
+    const [job] = (await api.post<{ jobs: { jobKey: string }[] }>('/v2/jobs/activation', TOKENS.erp, {
+      type: 'esp-label', worker: 'printer', timeout: 60_000, maxJobsToActivate: 1, requestTimeout: -1,
+    })).body.jobs;
+    const thrown = await api.post(`/v2/jobs/${encodeURIComponent(job.jobKey)}/error`, TOKENS.erp, { errorCode: 'STOCK_MISSING', errorMessage: 'no labels left' });
+    expect(thrown.status, thrown.text).toBe(204);
+    return job.jobKey;
+  },
+};
+
 describe('an interrupting error event sub-process over HTTP', () => {
   it('closes Pack: it leaves the task list, and its completion is 404 on Stratum\'s, Camunda 7\'s and Camunda 8\'s routes', async () => {
     const started = await api.post<InstanceView>('/api/processes/esp-interrupt/instances', TOKENS.erp, { businessKey: 'ESP-1' });
@@ -79,4 +118,33 @@ describe('an interrupting error event sub-process over HTTP', () => {
     expect(done.status, done.text).toBe(200);
     expect(done.body.status).toBe('completed');
   });
+
+  for (const [route, throwError] of Object.entries(throwOn)) {
+    it(`catches a worker's BPMN error thrown through ${route}'s job error route: the job and Pack close, Reorder completes the instance`, async () => {
+      const businessKey = `ESP-JOB-${route}`;
+      const started = await api.post<InstanceView>('/api/processes/esp-job-error/instances', TOKENS.erp, { businessKey });
+      expect(started.status, started.text).toBe(201);
+      const tasks = async () => (await api.get<TaskView[]>(`/api/tasks?businessKey=${businessKey}`, TOKENS.operations)).body;
+      const packId = encodeURIComponent((await tasks()).find((one) => one.elementId === 'Pack')!.id);
+
+      const jobId = await throwError();
+      const instance = (await api.get<InstanceView>(`/api/instances/${started.body.id}`, TOKENS.operations)).body;
+      expect(instance.status).toBe('running');
+      expect(instance.waiting.map((wait) => wait.elementId)).toEqual(['Reorder']);
+      for (const [path, body] of [
+        [`/api/tasks/${packId}/complete`, {}],
+        [`/v2/user-tasks/${packId}/completion`, { variables: {} }],
+      ] as const) {
+        const refused = await api.post(path, TOKENS.operations, body);
+        expect(refused.status, `${path}: ${refused.text}`).toBe(404);
+      }
+      const jobDone = await api.post(`/api/jobs/${encodeURIComponent(jobId)}/complete`, TOKENS.erp, { workerId: 'printer', variables: {} });
+      expect(jobDone.status, jobDone.text).toBe(404);
+
+      const [reorder] = await tasks();
+      const done = await api.post<InstanceView>(`/api/tasks/${encodeURIComponent(reorder.id)}/complete`, TOKENS.operations, {});
+      expect(done.status, done.text).toBe(200);
+      expect(done.body.status).toBe('completed');
+    });
+  }
 });
