@@ -16,7 +16,8 @@ declare module 'bpmn-elements' {
     id?: string;
     type?: string;
     executionId?: string;
-    parent?: { id?: string; executionId?: string };
+    /** `path`: the executions further up, innermost first (a sub-process's element has its sub-process's, then the process's). */
+    parent?: { id?: string; executionId?: string; path?: { id?: string; executionId?: string }[] };
     /** A multi-instance iteration's index (0-based) and what the loop says of itself. */
     index?: number;
     isMultiInstance?: boolean;

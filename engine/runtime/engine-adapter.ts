@@ -67,6 +67,11 @@ export interface StepListeners {
   /** A sequence flow taken or discarded (its api's `owner` is the flow, whose `behaviour` holds its condition). */
   'flow.take'?: (api: ElementApi) => void;
   'flow.discard'?: (api: ElementApi) => void;
+  /**
+   * An event sub-process bpmn-elements started for a throw a boundary event caught, discarded in the same step
+   * (interrupting-event-sub-process.ts): its execution id, for the step to forget what it recorded of it.
+   */
+  'event-sub-process.discarded'?: (executionId: string) => void;
   error?: (error: unknown) => void;
   end?: () => void;
 }
@@ -100,7 +105,8 @@ export class LiveEngine {
     this.engine.on('error', () => (this.failed = true));
     // bpmn-elements ignores isInterrupting: an interrupting event sub-process ends its scope's other elements here,
     // once the throw that started it is heard (interrupting-event-sub-process.ts)
-    const interruptions = new EventSubProcessInterruptions(() => (this.engine.execution?.getPostponed() ?? []) as unknown as ScopeElementApi[]);
+    const interruptions = new EventSubProcessInterruptions(() => (this.engine.execution?.getPostponed() ?? []) as unknown as ScopeElementApi[],
+      (executionId) => this.listener.emit('event-sub-process.discarded', executionId));
     this.listener.on('activity.start', (api: ScopeElementApi) => interruptions.activityStarted(api));
     this.listener.on('activity.catch', (api: ScopeElementApi) => interruptions.activityCaught(api));
     this.listener.on('activity.throw', () => interruptions.settle());
@@ -127,7 +133,7 @@ export class LiveEngine {
   /** Attaches a step's listeners; the returned function detaches them. */
   attach(listeners: StepListeners): () => void {
     const { error, end, ...activity } = listeners;
-    const pairs = Object.entries(activity) as [string, (api: ElementApi) => void][];
+    const pairs = Object.entries(activity) as [string, (...args: unknown[]) => void][];
     for (const [event, handler] of pairs) this.listener.on(event, handler);
     if (error) this.engine.on('error', error);
     if (end) this.engine.on('end', end);

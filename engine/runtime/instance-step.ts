@@ -132,9 +132,20 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
     const elementType = definition.model.elements.get(evaluation.elementId)?.type ?? null;
     history.push({ instanceId: instance.id, at, actor, event: 'decision.evaluated', elementId: evaluation.elementId, elementType, waitId: null, data: { ...decisionAuditData(evaluation) } });
   });
+  // the executions each element entry was recorded under: its own and those it runs in
+  const recordedUnder = new Map<HistoryRow, string[]>();
   const record = (event: string, api: ElementApi, data: Record<string, unknown> | null = null) => {
     if (NOT_HISTORY.has(api.type)) return;
-    history.push({ instanceId: instance.id, at, actor, event, elementId: api.id, elementType: api.type, waitId: null, data });
+    const row: HistoryRow = { instanceId: instance.id, at, actor, event, elementId: api.id, elementType: api.type, waitId: null, data };
+    history.push(row);
+    const parent = api.content?.parent;
+    recordedUnder.set(row, [api.executionId, parent?.executionId, ...(parent?.path ?? []).map((step) => step.executionId)].filter((id) => id !== undefined));
+  };
+  // an event sub-process bpmn-elements started for a throw a boundary event caught never ran as BPMN sees it: the
+  // history keeps none of its entries (it, its start event, what that reached)
+  const forgetExecution = (executionId: string) => {
+    const kept = history.filter((row) => !recordedUnder.get(row)?.includes(executionId));
+    history.splice(0, history.length, ...kept);
   };
   // a decision point's entry names the flow it took and what its conditions read (flow-decisions.ts)
   const decisions = new FlowDecisions((sourceId, decision) => {
@@ -179,6 +190,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
     end: () => (ended = true),
     'flow.take': (api) => decisions.take(api),
     'flow.discard': (api) => decisions.discard(api),
+    'event-sub-process.discarded': forgetExecution,
   });
 
   try {

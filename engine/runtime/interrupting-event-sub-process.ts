@@ -15,7 +15,7 @@
 // bpmn-elements also starts the event sub-process for a throw that a boundary event of an embedded sub-process between
 // the throw and the event sub-process's scope catches; BPMN hands a throw to its innermost catch only. Interrupting
 // there would end the boundary event's own path, so such an event sub-process (interrupting or not) is discarded
-// instead, and the boundary event's path runs alone.
+// instead, and the boundary event's path runs alone; the step forgets the history it recorded of it (instance-step.ts).
 import { dropHeldTokens } from './parallel-join.js';
 
 /** What of a bpmn-elements element api (a listener event's or a postponed one) is read here. */
@@ -61,8 +61,11 @@ export class EventSubProcessInterruptions {
   private started: Started[] = [];
   private caughtBy: ScopeElementApi[] = [];
 
-  /** `postponed` gives the engine's top-level postponed element apis. */
-  constructor(private readonly postponed: () => ScopeElementApi[]) {}
+  /**
+   * `postponed` gives the engine's top-level postponed element apis; `discarded` hears the execution id of an event
+   * sub-process discarded because a boundary event caught its throw (what it entered was never BPMN's).
+   */
+  constructor(private readonly postponed: () => ScopeElementApi[], private readonly discarded: (eventSubProcessExecution: string) => void = () => undefined) {}
 
   /** For every `activity.start`. */
   activityStarted(api: ScopeElementApi): void {
@@ -85,8 +88,10 @@ export class EventSubProcessInterruptions {
     this.caughtBy = [];
     for (const start of started) {
       const caught = caughtBy.some((boundary) => isInside(boundary, start.scopeExecution));
-      if (caught) discardRunning(scopeElements(this.postponed(), start.scopeExecution).filter((api) => api.executionId === start.eventSubProcessExecution));
-      else if (start.interrupting) this.interrupt(start);
+      if (caught) {
+        discardRunning(scopeElements(this.postponed(), start.scopeExecution).filter((api) => api.executionId === start.eventSubProcessExecution));
+        this.discarded(start.eventSubProcessExecution);
+      } else if (start.interrupting) this.interrupt(start);
     }
   }
 

@@ -114,6 +114,8 @@ function describeInterruption(name: string, testStore: () => Promise<TestStore>)
     const waitingAt = async (id: string) => (await stratum.runtime.getInstance(id))!.waiting.map((wait) => wait.elementId).sort();
     const taskAt = async (id: string, elementId: string) => (await stratum.runtime.findTasks({ instanceId: id })).find((task) => task.elementId === elementId)!;
     const complete = async (id: string, elementId: string) => stratum.runtime.completeTask((await taskAt(id, elementId)).id, {}, clerk);
+    const historyOf = async (id: string, elementIds: string[]) => (await stratum.runtime.getInstance(id))!.history
+      .filter((entry) => elementIds.includes(entry.elementId ?? '')).map((entry) => `${entry.event}:${entry.elementId}`);
     const completedElements = async (id: string) => (await stratum.runtime.getInstance(id))!.history
       .filter((entry) => entry.event === 'element.completed').map((entry) => entry.elementId);
 
@@ -194,6 +196,9 @@ function describeInterruption(name: string, testStore: () => Promise<TestStore>)
         // BPMN hands the throw to the innermost catch: the boundary's path runs and Invoice's goes on. bpmn-elements
         // started the event sub-process as well (Handle opened beside Repair); interrupting its scope would end both.
         expect(await waitingAt(instance.id)).toEqual(['Invoice', 'Repair']);
+        // and the history keeps no entry of the event sub-process bpmn-elements started and Stratum discarded
+        expect(await historyOf(instance.id, ['Handling', 'HandlingStart', 'Handle'])).toEqual([]);
+        expect(await historyOf(instance.id, ['Caught', 'Repair'])).toEqual(['element.entered:Caught', 'element.completed:Caught', 'element.entered:Repair']);
         expect((await complete(instance.id, 'Repair')).status).toBe('running');
         expect((await complete(instance.id, 'Invoice')).status).toBe('completed');
         expect(await completedElements(instance.id)).not.toContain('Handling');
