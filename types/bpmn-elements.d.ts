@@ -111,6 +111,8 @@ declare module 'bpmn-elements' {
     readonly execution?: { getPostponed?(): ElementApi[] } | null;
     /** Its outgoing sequence flows. */
     readonly outbound: OutboundSequenceFlow[];
+    /** A boundary event's activity, null for any other element. */
+    readonly attachedTo?: Activity | null;
     Behaviour: BehaviourConstructor<B>;
     /** Evaluates the outgoing flows on leaving: their conditions, then the default; fails when none is taken. */
     evaluateOutbound(fromMessage: ElementMessage, discardRestAtTake: boolean, callback: (error: unknown, outbound?: unknown) => void): void;
@@ -150,6 +152,13 @@ declare module 'bpmn-elements' {
     expireAt?: Date;
     repeat?: number;
     delay?: number;
+  }
+
+  /** An error event definition: a catching one consumes the scope's `throw` api messages with `_onThrowApiMessage`. */
+  export class ErrorEventDefinition {
+    constructor(activity: Activity, eventDefinition: SerializedElement);
+    readonly activity: Activity;
+    protected _onThrowApiMessage(routingKey: string, message: ElementMessage): unknown;
   }
 
   export class TimerEventDefinition {

@@ -139,6 +139,20 @@ function describeInterruption(name: string, testStore: () => Promise<TestStore>)
       expect(await completedElements(instance.id)).not.toContain('Packed');
     });
 
+    it('an error boundary event on Pack, on another path, does not catch the error thrown on Check\'s: the event sub-process does', async () => {
+      await deploy(packing('error', null, `<bpmn:boundaryEvent id="PackFailed" attachedToRef="Pack">${TRIGGER.error}</bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="B1" sourceRef="PackFailed" targetRef="Repack" />
+    <bpmn:userTask id="Repack" name="Repack" />
+    <bpmn:sequenceFlow id="B2" sourceRef="Repack" targetRef="Repacked" />
+    <bpmn:endEvent id="Repacked" />`));
+      const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-11' });
+      await complete(instance.id, 'Check');
+      // bpmn-elements handed the throw to every element of the scope: PackFailed caught it, and Handling was discarded
+      expect(await waitingAt(instance.id)).toEqual(['Handle']);
+      expect((await complete(instance.id, 'Handle')).status).toBe('completed');
+      expect(await completedElements(instance.id)).not.toContain('PackFailed');
+    });
+
     it('an interrupting escalation closes Pack and ends the path of its throw', async () => {
       await deploy(packing('escalation', true));
       const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-2' });

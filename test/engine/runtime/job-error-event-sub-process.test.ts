@@ -178,6 +178,16 @@ function describeJobErrors(name: string, testStore: () => Promise<TestStore>) {
       });
     }
 
+    for (const error of ['Err_missing', null] as const) {
+      it(`an error boundary event on Pack (${error ? 'naming the code' : 'catch-all'}) does not catch the job's error: the event sub-process does and Pack closes`, async () => {
+        await deploy(labels(`${repairOn('Pack', error)}${eventSubProcess('Err_missing')}`));
+        const { instance } = await labelFails('L-11', 'STOCK_MISSING');
+        expect(await waitingAt(instance.id)).toEqual(['Handle']);
+        expect((await complete(instance.id, 'Handle')).status).toBe('completed');
+        expect(await completedElements(instance.id)).not.toContain('Caught');
+      });
+    }
+
     it('an error boundary event of the embedded sub-process catches it before the process\'s event sub-process', async () => {
       await deploy(invoiceAndPacking('', `${repairOn('Packing', 'Err_missing')}${eventSubProcess('Err_missing')}`));
       const { instance } = await labelFails('L-8', 'STOCK_MISSING');
