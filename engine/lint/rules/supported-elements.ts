@@ -21,6 +21,8 @@
 //   - timer start events: the scheduler fires timers of running instances only, so a process's own timer start
 //     would deploy and never start an instance, and bpmn-elements triggers an event sub-process by a message or
 //     signal only, so one started by a timer is never armed;
+//   - non-interrupting error start events of event sub-processes: BPMN allows none (an error interrupts its scope),
+//     Camunda 7 and 8 refuse them, and the runtime would run one beside the scope, the job that threw left open;
 //   - message start events of event sub-processes: bpmn-elements starts one only when the running process throws
 //     the message itself (a message throw or end event inside it); a message from outside (bpmn-engine's signal,
 //     sendMessage) never reaches it, and it opens no wait and is not among the postponed elements, so Stratum's
@@ -71,6 +73,10 @@ const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
       if (is(definition, 'bpmn:TimerEventDefinition') && is(node, 'bpmn:StartEvent')) refuse(timerStartWhy(node));
       if (is(definition, 'bpmn:MessageEventDefinition') && is(node, 'bpmn:StartEvent') && node.$parent?.triggeredByEvent === true) {
         refuse(messageSubProcessWhy(node));
+      }
+      if (is(definition, 'bpmn:ErrorEventDefinition') && is(node, 'bpmn:StartEvent') && node.$parent?.triggeredByEvent === true && node.isInterrupting === false) {
+        refuse('is a non-interrupting error start event of an event sub-process, which BPMN does not allow: an error always interrupts its scope ' +
+          '(Camunda 7 and 8 refuse it too), and run beside the scope it would leave the job that threw the error open. Remove isInterrupting="false"');
       }
     }
 

@@ -61,6 +61,28 @@ describe(RULE, () => {
     expect(findings[1][1]).toContain('Put a non-interrupting message boundary event on the task or sub-process it should watch, so the task stays open');
   });
 
+  it('refuses a non-interrupting error start event of an event sub-process, and accepts an interrupting one', async () => {
+    const withStart = (attributes: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_error_start" targetNamespace="http://stratum.dev/test">
+  <bpmn:error id="Err_missing" name="Stock missing" errorCode="STOCK_MISSING" />
+  <bpmn:process id="labels" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Done" />
+    <bpmn:endEvent id="Done" />
+    <bpmn:subProcess id="Handling" triggeredByEvent="true">
+      <bpmn:startEvent id="Missing" name="Stock missing"${attributes}><bpmn:errorEventDefinition errorRef="Err_missing" /></bpmn:startEvent>
+      <bpmn:sequenceFlow id="H1" sourceRef="Missing" targetRef="Handled" />
+      <bpmn:endEvent id="Handled" />
+    </bpmn:subProcess>
+  </bpmn:process>
+</bpmn:definitions>`;
+    expect(ofRule(await lintXml(withStart(' isInterrupting="false"')), RULE)).toEqual([['Missing', 'Start event "Stock missing" is a non-interrupting error start event of an event sub-process, ' +
+      'which BPMN does not allow: an error always interrupts its scope (Camunda 7 and 8 refuse it too), and run beside the scope it would leave the job that threw the error open. ' +
+      'Remove isInterrupting="false"']]);
+    expect(ofRule(await lintXml(withStart('')), RULE)).toEqual([]);
+    expect(ofRule(await lintXml(withStart(' isInterrupting="true"')), RULE)).toEqual([]);
+  });
+
   it('does not also ask a DMN business rule task for a job type', async () => {
     const findings = await lintFixture(RULE, 'invalid-unsupported.bpmn');
     expect(ofRule(findings, 'service-task-job-type')).toEqual([]);
