@@ -773,7 +773,7 @@ export const OPERATIONS: Operation[] = [
     method: 'post',
     path: '/api/jobs/{id}/bpmn-error',
     tag: 'jobs',
-    summary: 'Reports a business error for a job: an error boundary event with this errorCode catches it, else an error event sub-process of the scopes around the job.',
+    summary: 'Reports a business error for a job: an error boundary event with this errorCode catches it, else an error event sub-process of the scopes around the job, else (in a called process) its caller\'s call activity or scopes.',
     description: 'Uncaught, the instance fails with an incident. Variables follow the rule for a job without outputs (never the order fields, never another element\'s output). The history records the authenticated user as actor. A job a worker holds (its lock unexpired) is that worker\'s: without `workerId`, or with another, the call is refused with 409 `not-locked-by-worker`; a job no worker holds (never fetched, given back, or its lock expired) is acted on by its id.',
     access: integration,
     pathParams: { id: id('Job') },

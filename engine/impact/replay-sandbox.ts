@@ -14,6 +14,8 @@ import type { InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/ty
 import { childReturnVariables, childStartVariables } from '../runtime/call-variables.js';
 import { MAX_CALL_DEPTH, tooDeepRefusal } from '../runtime/call-activities.js';
 import { calledVersion } from '../runtime/called-version.js';
+import { callerCatching } from '../runtime/called-error.js';
+import { errorCatchOf } from '../runtime/error-catch.js';
 import { callBorderRefusal, type CallBorderView } from '../orders/call-border.js';
 import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
 import { waitInputs } from '../runtime/local-inputs.js';
@@ -197,8 +199,17 @@ class ReplaySandbox {
         const writes = this.refusable(instance, info, () => jobWrites(info, deciding, action.variables, waitInputs(info, wait.variables)));
         return step({ type: 'signal', ...base, variables: writes, outputsApplied: Boolean(info.outputs?.length) });
       }
-      case 'job-error':
-        return step({ type: 'throw', ...base, code: action.errorCode, message: action.message || `BPMN error ${action.errorCode}`, variables: action.variables });
+      case 'job-error': {
+        const error = { code: action.errorCode, message: action.message || `BPMN error ${action.errorCode}`, variables: action.variables };
+        // uncaught in its own process, the error goes to the call activity of a caller that catches it, as the runtime's (called-error.ts)
+        const up = errorCatchOf((await this.library.definition(instance.processKey, instance.version)).sourceContext, wait.elementId, action.errorCode) || !instance.parentId
+          ? undefined : await callerCatching(instance, action.errorCode, (id) => Promise.resolve(this.instances.get(id)?.row), (key, version) => this.library.definition(key, version));
+        if (up) {
+          return this.run([{ instance: up.caller, waits: this.instances.get(up.caller.id)!.waits, isNew: false, at: action.at, actor: null,
+            action: { type: 'throw', elementId: up.elementId, executionId: up.executionId, ...error } }]);
+        }
+        return step({ type: 'throw', ...base, ...error });
+      }
       case 'job-failed':
         // The worker gave up in reality too: the order fails here as it did, until a recorded retry.
         this.instances.get(instance.id)!.row = { ...instance, status: 'failed', incident: { elementId: wait.elementId, message: action.message } };

@@ -41,22 +41,22 @@ export interface ThrownError {
   code: string;
 }
 
-/**
- * The error to throw to an event sub-process for `code` thrown on `elementId`, when the innermost catch of it is an
- * event sub-process's error start event; undefined when it is a boundary event or nothing catches it.
- */
-export function eventSubProcessCatching(sourceContext: unknown, elementId: string, code: string): ThrownError | undefined {
+/** The innermost catch of an error: a boundary event (bpmn-elements' own catch), or an event sub-process, with the error to throw to it. */
+export type ErrorCatch = { by: 'boundary-event' } | { by: 'event-sub-process'; thrown: ThrownError };
+
+/** The innermost catch in its process of `code` thrown on `elementId`; undefined when nothing there catches it. */
+export function errorCatchOf(sourceContext: unknown, elementId: string, code: string): ErrorCatch | undefined {
   const context = sourceContext as CompiledContext;
   for (let element = context.getActivityById(elementId); element;) {
     const { id, parent } = element;
     if (!parent?.id) return undefined;
     const inScope = context.getActivities(parent.id);
     const attached = inScope.filter((candidate) => candidate.type === 'bpmn:BoundaryEvent' && candidate.behaviour?.attachedTo?.id === id);
-    if (catchOf(context, attached, code)) return undefined;
+    if (catchOf(context, attached, code)) return { by: 'boundary-event' };
     const starts = inScope.filter((candidate) => candidate.behaviour?.triggeredByEvent)
       .flatMap((eventSubProcess) => context.getActivities(eventSubProcess.id).filter((start) => start.type === 'bpmn:StartEvent'));
     const start = catchOf(context, starts, code);
-    if (start) return start.error ? { id: start.error.id, name: start.error.behaviour?.name ?? code, code } : { name: code, code };
+    if (start) return { by: 'event-sub-process', thrown: start.error ? { id: start.error.id, name: start.error.behaviour?.name ?? code, code } : { name: code, code } };
     // the scope's own boundary events and event sub-processes come next, up to the process
     element = parent.type === 'bpmn:Process' ? undefined : context.getActivityById(parent.id);
   }

@@ -11,7 +11,7 @@ import type { DecisionSource } from '../dmn/decision-call.js';
 import { decisionAuditData } from './decision-audit.js';
 import { errorElementId, errorInputs, errorMessage, LiveEngine, type ElementApi, type MessageContent } from './engine-adapter.js';
 import type { FeelTiming } from './execution-environment.js';
-import { eventSubProcessCatching } from './error-catch.js';
+import { errorCatchOf } from './error-catch.js';
 import { FlowDecisions } from './flow-decisions.js';
 import { dropLocalInputs, evaluateInputs, keepLocalInputs, keepsLocalInputs, localInputsOf } from './local-inputs.js';
 import { reasonOf } from './incident-reasons.js';
@@ -270,9 +270,9 @@ function applyAction(engine: LiveEngine, definition: ExecutableDefinition, actio
       return;
     case 'throw': {
       // A worker's error whose innermost catch is an event sub-process is thrown to it as an error end event's is
-      const caughtBy = action.code !== undefined ? eventSubProcessCatching(definition.sourceContext, waiting.id, action.code) : undefined;
-      if (caughtBy) {
-        waiting.throwToEventSubProcess(caughtBy);
+      const caught = action.code !== undefined ? errorCatchOf(definition.sourceContext, waiting.id, action.code) : undefined;
+      if (caught?.by === 'event-sub-process') {
+        waiting.throwToEventSubProcess(caught.thrown);
         return;
       }
       // An error boundary event with the same errorCode catches it; the reason is the incident's when nothing does.

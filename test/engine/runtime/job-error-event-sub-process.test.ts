@@ -1,8 +1,9 @@
 // A worker's BPMN error on a job is caught as BPMN and Camunda say: by an error boundary event of the job with the
 // errorCode, else by an error event sub-process of the scope the job runs in (an embedded sub-process, then the
-// process), a start event naming the code winning over a catch-all one, else the instance fails with the
-// `unhandled-error` incident. bpmn-elements raised the error as the job's own failure, which no event sub-process
-// hears: the instance failed although an event sub-process caught the code. The event sub-process interrupts its
+// process), a start event naming the code winning over a catch-all one, else, in a called process, by the caller's
+// call activity and scopes (Camunda 8 propagates it up), else the instance fails with the `unhandled-error` incident.
+// bpmn-elements raised the error as the job's own failure, which no event sub-process hears: the instance failed
+// although an event sub-process caught the code. The event sub-process interrupts its
 // scope as for an error end event: the job ends, and the task Pack on the other path closes. On SQLite and PostgreSQL.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -208,6 +209,67 @@ function describeJobErrors(name: string, testStore: () => Promise<TestStore>) {
       expect(await waitingAt(instance.id)).toEqual(['Handle']);
       expect((await refusalOf(stratum.runtime.completeJob(jobs[1].id, {}, erp, 'printer'))).code).toBe('not-found');
       expect((await complete(instance.id, 'Handle')).status).toBe('completed');
+    });
+
+    describe('in a called process', () => {
+      /** `shipping` calls `labels` (the job Label and Pack, `inside`) from `Call`, with `outside` beside it, and the task Invoice beside the call. */
+      const shipping = (outside: string) => definitions(`
+    <bpmn:startEvent id="ShipStart" />
+    <bpmn:sequenceFlow id="C0" sourceRef="ShipStart" targetRef="ShipFork" />
+    <bpmn:parallelGateway id="ShipFork" />
+    <bpmn:sequenceFlow id="C1" sourceRef="ShipFork" targetRef="Call" />
+    <bpmn:callActivity id="Call"><bpmn:extensionElements><zeebe:calledElement processId="labels" /></bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:sequenceFlow id="C2" sourceRef="Call" targetRef="Shipped" />
+    <bpmn:endEvent id="Shipped" />
+    <bpmn:sequenceFlow id="C3" sourceRef="ShipFork" targetRef="Invoice" />
+    <bpmn:userTask id="Invoice" name="Invoice" />
+    <bpmn:sequenceFlow id="C4" sourceRef="Invoice" targetRef="Invoiced" />
+    <bpmn:endEvent id="Invoiced" />
+    ${outside}`).replace('id="labels"', 'id="shipping"').replace('Definitions_labels', 'Definitions_shipping');
+      const deployBoth = async (inside: string, outside: string) => stratum.library.deploy([
+        { name: 'labels.bpmn', xml: labels(inside) }, { name: 'shipping.bpmn', xml: shipping(outside) },
+      ], { user: 'designer' });
+      /** Starts `shipping` and has the worker throw `errorCode` on the called instance's job. */
+      const calledLabelFails = async (businessKey: string, errorCode: string) => {
+        const { instance } = await stratum.runtime.start('shipping', { businessKey });
+        const called = (await stratum.runtime.getInstance(instance.id))!.children[0];
+        const [job] = await stratum.runtime.fetchAndLockJobs({ type: 'label', workerId: 'printer' });
+        await stratum.runtime.throwJobError(job.id, { errorCode, workerId: 'printer', variables: { missing: 3 } }, erp);
+        return { instance, called, job };
+      };
+
+      it('an error boundary event of the call activity catches what the called process does not; the called instance ends', async () => {
+        await deployBoth('', repairOn('Call', 'Err_missing'));
+        const { instance, called, job } = await calledLabelFails('L-12', 'STOCK_MISSING');
+        expect(await waitingAt(instance.id)).toEqual(['Invoice', 'Repair']);
+        expect((await stratum.runtime.getInstance(called.id))!.status).toBe('cancelled');
+        expect((await refusalOf(stratum.runtime.completeJob(job.id, {}, erp, 'printer'))).code).toBe('not-found');
+        expect((await stratum.runtime.getInstance(instance.id))!.variables).toEqual(expect.objectContaining({ missing: 3 }));
+        expect((await complete(instance.id, 'Repair')).status).toBe('running');
+        expect((await complete(instance.id, 'Invoice')).status).toBe('completed');
+      });
+
+      it('an error event sub-process of the caller catches it and ends the call and Invoice', async () => {
+        await deployBoth('', eventSubProcess('Err_missing'));
+        const { instance, called } = await calledLabelFails('L-13', 'STOCK_MISSING');
+        expect(await waitingAt(instance.id)).toEqual(['Handle']);
+        expect((await stratum.runtime.getInstance(called.id))!.status).toBe('cancelled');
+        expect((await complete(instance.id, 'Handle')).status).toBe('completed');
+      });
+
+      it('the called process\'s own event sub-process catches it first; the caller goes on', async () => {
+        await deployBoth(eventSubProcess('Err_missing', 'Own'), repairOn('Call', 'Err_missing'));
+        const { instance, called } = await calledLabelFails('L-14', 'STOCK_MISSING');
+        expect(await waitingAt(called.id)).toEqual(['OwnHandle']);
+        expect(await waitingAt(instance.id)).toEqual(['Call', 'Invoice', 'OwnHandle']);
+      });
+
+      it('uncaught in the caller too, the called instance fails with unhandled-error as before', async () => {
+        await deployBoth('', repairOn('Call', 'Err_missing'));
+        const { instance, called } = await calledLabelFails('L-15', 'DAMAGED');
+        expect((await stratum.runtime.getInstance(called.id))!.incident).toEqual(expect.objectContaining({ reason: { kind: 'unhandled-error', errorCode: 'DAMAGED' } }));
+        expect((await stratum.runtime.getInstance(instance.id))!.status).toBe('failed');
+      });
     });
 
     it('a store reopened between the job error and the event sub-process\'s task completes as before', async () => {
