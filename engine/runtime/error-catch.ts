@@ -53,7 +53,9 @@ export function errorCatchOf(sourceContext: unknown, elementId: string, code: st
     const inScope = context.getActivities(parent.id);
     const attached = inScope.filter((candidate) => candidate.type === 'bpmn:BoundaryEvent' && candidate.behaviour?.attachedTo?.id === id);
     if (catchOf(context, attached, code)) return { by: 'boundary-event' };
-    const starts = inScope.filter((candidate) => candidate.behaviour?.triggeredByEvent)
+    // an error rising out of an event sub-process finds its scope interrupted: none of the scope's starts again
+    // (bpmn-elements would fail the instance starting the running one again), as in Camunda
+    const starts = element.behaviour?.triggeredByEvent ? [] : inScope.filter((candidate) => candidate.behaviour?.triggeredByEvent)
       .flatMap((eventSubProcess) => context.getActivities(eventSubProcess.id).filter((start) => start.type === 'bpmn:StartEvent'));
     const start = catchOf(context, starts, code);
     if (start) return { by: 'event-sub-process', thrown: start.error ? { id: start.error.id, name: start.error.behaviour?.name ?? code, code } : { name: code, code } };

@@ -272,6 +272,19 @@ function describeJobErrors(name: string, testStore: () => Promise<TestStore>) {
       });
     });
 
+    it('a job inside the event sub-process that caught an error does not start it again: its own error is unhandled', async () => {
+      await deploy(labels(eventSubProcess('Err_missing').replace('<bpmn:userTask id="Handle" name="Handle" />',
+        '<bpmn:serviceTask id="Handle" name="Reprint"><bpmn:extensionElements><zeebe:taskDefinition type="reprint" /></bpmn:extensionElements></bpmn:serviceTask>')));
+      const { instance } = await labelFails('L-16', 'STOCK_MISSING');
+      expect(await waitingAt(instance.id)).toEqual(['Handle']);
+      const [reprint] = await stratum.runtime.fetchAndLockJobs({ type: 'reprint', workerId: 'printer' });
+      const view = await stratum.runtime.throwJobError(reprint.id, { errorCode: 'STOCK_MISSING', workerId: 'printer' }, erp);
+      expect(view.status).toBe('failed');
+      expect((await stratum.runtime.getInstance(instance.id))!.incident).toEqual(expect.objectContaining({
+        elementId: 'Handle', reason: { kind: 'unhandled-error', errorCode: 'STOCK_MISSING' },
+      }));
+    });
+
     it('a store reopened between the job error and the event sub-process\'s task completes as before', async () => {
       await deploy(labels(eventSubProcess('Err_missing')));
       const { instance } = await stratum.runtime.start('labels', { businessKey: 'L-9' });
