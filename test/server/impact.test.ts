@@ -105,23 +105,25 @@ describe('POST /api/impact', () => {
   });
 
   it('answers an analysis whose idle replay worker was killed from outside a moment before: a new worker replays', async () => {
-    // the analysis before left its worker idle; the OOM killer or `kill` ends it, and the analysis comes before the pool hears
+    // the analysis before left its worker idle; the OOM killer or `kill` ends it just before the next analysis
+    const replacements = async () => Number((await (await fetch(`${server.url}/metrics`)).text()).match(/^stratum_replay_worker_replacements_total (\d+)$/m)![1]);
+    const before = await replacements();
+    const loggedBefore = logged.length;
     const idle = replayWorkerPids();
     expect(idle.length).toBeGreaterThan(0);
     for (const pid of idle) process.kill(pid, 'SIGKILL');
-    const replaced = (await (await fetch(`${server.url}/metrics`)).text()).match(/^stratum_replay_worker_replacements_total (\d+)$/m);
     const response = await api.request<ImpactReport>('POST', '/api/impact?last=100', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });
     expect(response.status).toBe(200);
     expect(response.body.replay.groups.map((group) => [group.kind, group.count])).toEqual([['unchanged', 3]]);
     expect(replayWorkerPids().some((pid) => idle.includes(pid))).toBe(false);
-    // not unseen by the operator: counted and logged
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(metrics).toMatch(new RegExp(`^stratum_replay_worker_replacements_total ${Number(replaced![1]) + 1}$`, 'm'));
-    // (its exit heard first, or the job's write to the dead worker's pipe failing first)
-    expect(logged).toContainEqual(objectWith({
-      msg: 'a what-if replay\'s worker process stopped before it answered; a new one replays its share',
-      stopped: textMatching(/^(signal SIGKILL|its job could not be sent: .*), before it answered$/),
-    }));
+    // The pool hears of the kill an event-loop turn or more later, and the request takes several to reach it: when it
+    // heard first, the analysis got a new worker; when not, the dead one was replaced, which is counted and logged
+    // (its exit heard first, or the job's write to its pipe failing first). replay-worker.test.ts holds the replacement
+    // itself with no turn in between.
+    const replaced = (await replacements()) - before;
+    expect([0, 1]).toContain(replaced);
+    const warnings = logged.slice(loggedBefore).filter((line) => line.msg === 'a what-if replay\'s worker process stopped before it answered; a new one replays its share');
+    expect(warnings).toEqual(Array.from({ length: replaced }, () => objectWith({ stopped: textMatching(/^(signal SIGKILL|its job could not be sent: .*), before it answered$/) })));
   });
 
   it('refuses with 503 replay-worker-stopped when the replay\'s worker and the new one it is given both die', async () => {
