@@ -634,6 +634,11 @@ export interface TaskQuery {
   /** Only this task: whether it is open and matches the other filters (a read of one task of the caller's list). */
   id?: string;
   candidateGroup?: string;
+  /**
+   * Only tasks offered to any of these groups (Camunda 8's `candidateGroup: {$in: […]}`): only beside `inListOf`,
+   * whose part of each of the caller's groups among them it keeps (invalid without it).
+   */
+  candidateGroups?: string[];
   /** Only tasks offered to this user by name (Camunda's candidateUsers). */
   candidateUser?: string;
   /** Only tasks assigned to this user, by the diagram or by their claim. */
@@ -649,8 +654,9 @@ export interface TaskQuery {
   /**
    * Only tasks in this person's own list, read in one query of the store: offered to one of their groups or to them
    * by name and claimed by nobody or by them, or held by them (claimed by them, or assigned to them and claimed by
-   * nobody). With `candidateGroup`, only that group's (when it is one of theirs) claimed by nobody or by them; with
-   * an `assignee` naming someone else, none they hold. Not with `candidateUser` or `unclaimedOrClaimedBy` (invalid).
+   * nobody). With `candidateGroup` (`candidateGroups`), only that group's (when it is one of theirs) claimed by
+   * nobody or by them; with `candidateUser`, their own name, only what is offered to them by name (someone else's:
+   * nothing); with an `assignee` naming someone else, none they hold. Not with `unclaimedOrClaimedBy` (invalid).
    */
   inListOf?: TaskListOwner;
   businessKey?: string;

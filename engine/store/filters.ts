@@ -107,27 +107,33 @@ export function waitCount(filter: WaitCountFilter, placeholder: Placeholder, tab
 
 /**
  * A person's own task list (WaitFilter.inListOf) as the filters whose union it is, each with the query's other
- * filters: the tasks of each of their groups (only `candidateGroup` when given, if it is one of theirs) and those
- * offered to them by name, either claimed by nobody or by them, and those they hold (claimed by them, or assigned
- * to them and claimed by nobody). A `candidateGroup` keeps the group's part alone; an `assignee` naming someone
- * else drops the part they hold, none of which someone else holds. The one definition of the rule: GET
+ * filters: the tasks of each of their groups (only `candidateGroup` when given, if it is one of theirs; only those of
+ * `candidateGroups` when given) and those offered to them by name, either claimed by nobody or by them, and those they
+ * hold (claimed by them, or assigned to them and claimed by nobody). A `candidateGroup` (`candidateGroups`) keeps the
+ * groups' parts alone; a `candidateUser`, their own name, keeps the part offered to them by name alone (every task of
+ * the other parts offered to them by name is in it), someone else's keeps none; an `assignee` naming someone else
+ * drops the part they hold, none of which someone else holds. The one definition of the rule: GET
  * /api/tasks?mine=true, Camunda 7's task list, count and read, and Camunda 8's user task search all ask it.
  */
 function listBranches(filter: WaitFilter): WaitFilter[] {
-  const { inListOf, ...rest } = filter;
-  if (inListOf === undefined) return [rest];
-  if (rest.candidateUser !== undefined || rest.unclaimedOrClaimedBy !== undefined) {
-    throw new StratumError('invalid', 'inListOf sets candidateUser and unclaimedOrClaimedBy itself: leave them out beside it');
+  const { inListOf, candidateGroups, ...rest } = filter;
+  if (inListOf === undefined) return [filter];
+  if (rest.unclaimedOrClaimedBy !== undefined) {
+    throw new StratumError('invalid', 'inListOf sets unclaimedOrClaimedBy itself: leave it out beside it');
   }
   const { name, groups } = inListOf;
+  // what is offered to someone else by name is in nobody else's own list
+  if (rest.candidateUser !== undefined && rest.candidateUser !== name) return [];
   const offered = { ...rest, unclaimedOrClaimedBy: name };
-  const ofGroups = [...new Set(groups)].filter((group) => rest.candidateGroup === undefined || group === rest.candidateGroup);
+  const byGroup = rest.candidateGroup !== undefined || candidateGroups !== undefined;
+  const ofGroups = [...new Set(groups)].filter((group) =>
+    (rest.candidateGroup === undefined || group === rest.candidateGroup) && (candidateGroups === undefined || candidateGroups.includes(group)));
+  if (byGroup) return ofGroups.map((candidateGroup) => ({ ...offered, candidateGroup }));
+  if (rest.candidateUser !== undefined) return [offered];
   return [
     ...ofGroups.map((candidateGroup) => ({ ...offered, candidateGroup })),
-    ...(rest.candidateGroup !== undefined ? [] : [
-      { ...offered, candidateUser: name },
-      ...(rest.assignee === undefined || rest.assignee === name ? [{ ...rest, assignee: name }] : []),
-    ]),
+    { ...offered, candidateUser: name },
+    ...(rest.assignee === undefined || rest.assignee === name ? [{ ...rest, assignee: name }] : []),
   ];
 }
 
@@ -152,6 +158,8 @@ function listUnion(filter: WaitFilter, placeholder: Placeholder, tables: WaitTab
 
 /** The parts of one query of waits: what it reads, its conditions (with their parameters), the order of its rows. */
 function waitQuery(filter: WaitFilter, placeholder: Placeholder, tables: WaitTables): { from: string; where: WhereBuilder; order: string } {
+  // one part per group from its own index is a person's own list's (listBranches); never read as no filter at all
+  if (filter.candidateGroups !== undefined) throw new StratumError('invalid', 'candidateGroups narrows a person\'s own list: give inListOf beside it');
   const where = new WhereBuilder(placeholder);
   let from = `${tables.waits} w`;
   let order = 'w.created_at, w.id';

@@ -456,6 +456,8 @@ export interface WaitFilter {
   rootIds?: string[];
   businessKey?: string;
   candidateGroup?: string;
+  /** Only tasks offered to any of these groups: beside `inListOf` alone, one part per group of theirs among them. */
+  candidateGroups?: string[];
   /** Tasks offered to this user by name (Camunda's candidateUsers), claimed or not. */
   candidateUser?: string;
   /** Tasks assigned to this user: by the diagram (`assignee`) or by a claim (`claimedBy`). */
@@ -469,8 +471,9 @@ export interface WaitFilter {
    * name (candidate users), and claimed by nobody or by them; or held by them (claimed by them, or assigned to them
    * and claimed by nobody). With `candidateGroup`, only that group's (when it is one of theirs) claimed by nobody or
    * by them: neither those offered by name nor those they hold otherwise. With an `assignee` naming someone else,
-   * none of those they hold. The other filters narrow every part; `candidateUser` and `unclaimedOrClaimedBy`, which
-   * it sets itself, are refused beside it (invalid).
+   * none of those they hold. With `candidateUser`, their own name, only what is offered to them by name; someone
+   * else's finds nothing. The other filters narrow every part; `unclaimedOrClaimedBy`, which it sets itself, is
+   * refused beside it (invalid).
    */
   inListOf?: TaskListOwner;
   /** Only waits at this BPMN element. */

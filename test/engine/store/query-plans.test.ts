@@ -123,6 +123,11 @@ const LIST_QUERIES: { name: string; filter: WaitFilter; parts: string[]; count?:
   { name: "the tasks nobody holds in one of a person's groups", filter: { kind: 'task', inListOf: BO, candidateGroup: 'vice-president', assigned: false, limit: PAGE, after: MIDDLE }, parts: ['wait_groups_by_group_created'] },
   { name: "the count of the tasks nobody holds in a rare group's member's own list", filter: { kind: 'task', inListOf: IVY, assigned: false }, parts: ['wait_groups_by_group_created', 'wait_users_by_user_created', 'waits_by_holder_created'], count: true },
   { name: "the tasks nobody holds in a person's own list within one order", filter: { kind: 'task', inListOf: BO, businessKey: `SO-${ORDERS / 2}`, assigned: false, limit: PAGE }, parts: Array.from({ length: 4 }, () => 'waits_by_business_key_created') },
+  // Camunda 8's candidateUser (the caller's own name) and candidateGroup {$in: […]}: the part offered by name alone,
+  // or one part per group of theirs among those asked for, each from its own index
+  { name: "what is offered to a person by name in their own list", filter: { kind: 'task', inListOf: BO, candidateUser: 'bo', limit: PAGE, after: MIDDLE }, parts: ['wait_users_by_user_created'] },
+  { name: "a person's own list in any of several groups", filter: { kind: 'task', inListOf: BO, candidateGroups: ['inspection', 'vice-president', 'sales-director'], limit: PAGE }, parts: ['wait_groups_by_group_created', 'wait_groups_by_group_created'] },
+  { name: "the count of a person's own list in any of several groups (one of them theirs), nobody holding them", filter: { kind: 'task', inListOf: BO, candidateGroups: ['inspection', 'sales-director'], assigned: false }, parts: ['wait_groups_by_group_created'], count: true },
 ];
 
 /** Every order's history starts with its instance.started; every 100th order also kept a refused task completion. */

@@ -983,11 +983,39 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           await expectStratumError(find({ inListOf: dana, limit: -1 }), 'invalid');
         });
 
-        it('refuses candidateUser and unclaimedOrClaimedBy beside it, which it sets itself', async () => {
+        it('narrows to what is offered to her by name with candidateUser, her own name: claimed by nobody or by her; someone else\'s finds nothing', async () => {
           await seedList();
-          await expectStratumError(find({ inListOf: dana, candidateUser: 'dana' }), 'invalid');
+          expect(await listed({ inListOf: dana, candidateUser: 'dana' })).toEqual(['offered-to-her', 'both-groups']);
+          expect(await listed({ inListOf: dana, candidateUser: 'dana', candidateGroup: 'vp' })).toEqual(['both-groups']);
+          expect(await listed({ inListOf: dana, candidateUser: 'dana', candidateGroup: 'other' })).toEqual([]);
+          expect(await listed({ inListOf: dana, candidateUser: 'dana', assigned: false })).toEqual(['offered-to-her']);
+          expect(await listed({ inListOf: dana, candidateUser: 'dana', assignee: 'dana' })).toEqual(['both-groups']);
+          // vera claimed offered-taken: out of dana's list, though it is offered to her by name
+          expect(await listed({ inListOf: { name: 'vera', groups: [] }, candidateUser: 'vera' })).toEqual([]);
+          expect(await listed({ inListOf: { name: 'dirk', groups: [] }, candidateUser: 'dirk' })).toEqual(['offered-to-her']);
+          // her candidate list is nobody else's to read, whatever groups they have
+          expect(await listed({ inListOf: { name: 'dirk', groups: ['sd', 'vp'] }, candidateUser: 'dana' })).toEqual([]);
+          expect(await listed({ inListOf: dana, candidateUser: 'Dana' })).toEqual([]);
+        });
+
+        it('narrows to any of several of her groups with candidateGroups, one part per group of hers among them', async () => {
+          await seedList();
+          expect(await listed({ inListOf: dana, candidateGroups: ['sd', 'vp'] })).toEqual(['group', 'claimed-by-her', 'both-groups', 'group-assigned-to-another']);
+          expect(await listed({ inListOf: dana, candidateGroups: ['vp', 'other', 's'] })).toEqual(['claimed-by-her', 'both-groups']);
+          expect(await listed({ inListOf: dana, candidateGroups: ['other'] })).toEqual([]);
+          expect(await listed({ inListOf: dana, candidateGroups: [] })).toEqual([]);
+          expect(await listed({ inListOf: dana, candidateGroups: ['sd', 'vp'], candidateGroup: 'vp' })).toEqual(['claimed-by-her', 'both-groups']);
+          expect(await listed({ inListOf: dana, candidateGroups: ['sd', 'vp'], assigned: false })).toEqual(['group']);
+          expect(await listed({ inListOf: dana, candidateGroups: ['sd', 'vp'], candidateUser: 'dana' })).toEqual(['both-groups']);
+          expect(await find({ inListOf: dana, candidateGroups: ['sd', 'vp'], limit: 2, after: { id: 'group', createdAt: at(1) } })).toEqual(['claimed-by-her', 'both-groups']);
+        });
+
+        it('refuses unclaimedOrClaimedBy beside it, which it sets itself, and candidateGroups without it', async () => {
+          await seedList();
           await expectStratumError(find({ inListOf: dana, unclaimedOrClaimedBy: 'dana' }), 'invalid');
           await expectStratumError(count({ inListOf: dana, unclaimedOrClaimedBy: 'dirk' }), 'invalid');
+          await expectStratumError(find({ candidateGroups: ['sd'] }), 'invalid');
+          await expectStratumError(count({ candidateGroups: ['sd'] }), 'invalid');
         });
 
         it('counts any task filter as findWaits lists it, without a page', async () => {
