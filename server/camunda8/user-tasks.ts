@@ -3,10 +3,11 @@
 // so every control holds as there: candidate groups and users, a claim by someone else, four eyes, undeclared or
 // protected variables, a rejection without its comment; the runtime keeps its refusals as `task.refused` with
 // `via: "camunda8"`. A user task's key is Stratum's task id, as a job's key is the job's id.
-import type { PageAfter, Runtime, TaskQuery, TaskView } from '../../engine/api.js';
+import type { PageAfter, Runtime, TaskCountQuery, TaskQuery, TaskView } from '../../engine/api.js';
 import { StratumError } from '../../engine/errors.js';
 import { decodeCursor, nextCursor } from '../../engine/store/page-cursor.js';
 import { GROUPS } from '../auth/authenticate.js';
+import type { User } from '../auth/users.js';
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
 import { listOwner, refuseAssigningToOther, tasksOfGroups } from '../routes/tasks.js';
@@ -20,16 +21,20 @@ interface AssignmentBody {
   action?: string | null;
 }
 
+/** Camunda 8.8's advanced filter of one field as Stratum takes it (Camunda8UserTaskSearchQuery): the value is `$eq`. */
+type AdvancedFilter = string | { $eq?: string; $exists?: boolean; $in?: string[] };
+
 interface SearchBody {
   filter?: {
-    state?: string;
-    candidateGroup?: string;
-    assignee?: string;
+    state?: AdvancedFilter;
+    candidateGroup?: AdvancedFilter;
+    candidateUser?: AdvancedFilter;
+    assignee?: AdvancedFilter;
     processInstanceKey?: string;
     processDefinitionId?: string;
     elementId?: string;
     userTaskKey?: string;
-    tenantId?: string;
+    tenantId?: AdvancedFilter;
   };
   sort?: { field: 'creationDate'; order?: 'ASC' }[];
   page?: { from?: number; limit?: number; after?: string };
@@ -67,17 +72,13 @@ export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
       if (page.from !== undefined && page.after !== undefined) throw new HttpProblem(400, 'Page by `from` or by `after`, not both (as Camunda).');
       const limit = page.limit ?? DEFAULT_LIMIT;
       const offset = page.from ?? 0;
+      const filters = storeFilters(filter, user!);
       // Stratum lists open tasks only: CREATED; a task in any other state is not listed (nor kept as a task)
-      if (filter.state !== undefined && filter.state !== 'CREATED') return ok({ items: [], page: { totalItems: 0, hasMoreTotalItems: false } });
+      if (!allows(filter.state, 'CREATED')) return ok({ items: [], page: { totalItems: 0, hasMoreTotalItems: false } });
       // the caller's own list, as GET /api/tasks?mine=true: offered to their groups or to them by name, or held by
       // them; every filter narrows the store's queries, and one more row than the page says whether more follow
       const query: TaskQuery = {
-        ...(filter.candidateGroup !== undefined && { candidateGroup: filter.candidateGroup }),
-        ...(filter.processInstanceKey !== undefined && { instanceId: filter.processInstanceKey }),
-        ...(filter.processDefinitionId !== undefined && { processKey: filter.processDefinitionId }),
-        ...(filter.elementId !== undefined && { elementId: filter.elementId }),
-        ...(filter.assignee !== undefined && { assignee: filter.assignee }),
-        ...(filter.userTaskKey !== undefined && { id: filter.userTaskKey }),
+        ...filters,
         limit: offset + limit + 1,
         ...(page.after !== undefined && { after: cursorStart(page.after) }),
       };
@@ -104,6 +105,47 @@ export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
 }
 
 // helpers
+
+/**
+ * The store's filters for Camunda 8's (the caller's own list narrowed as Camunda 8 answers them, not as Camunda 7:
+ * a candidate filter keeps the tasks someone holds). `candidateUser` is the caller: anyone else's list is not theirs
+ * to read (403). A group not theirs, in `candidateGroup` or its `$in`, finds nothing (the store's list rule).
+ */
+function storeFilters(filter: NonNullable<SearchBody['filter']>, user: User): TaskCountQuery {
+  const candidateUser = equalTo(filter.candidateUser);
+  if (candidateUser !== undefined && candidateUser !== user.name) {
+    throw new HttpProblem(403, `A person lists only their own tasks: ${JSON.stringify(user.name)} may not search those offered to ${JSON.stringify(candidateUser)}.`, {
+      errors: [{ field: '/filter/candidateUser', message: `not the caller (${user.name})` }],
+    });
+  }
+  const candidateGroup = equalTo(filter.candidateGroup);
+  const assignee = equalTo(filter.assignee);
+  const candidateGroups = typeof filter.candidateGroup === 'object' ? filter.candidateGroup.$in : undefined;
+  const assigned = typeof filter.assignee === 'object' ? filter.assignee.$exists : undefined;
+  return {
+    ...(candidateGroup !== undefined && { candidateGroup }),
+    ...(candidateGroups !== undefined && { candidateGroups }),
+    ...(candidateUser !== undefined && { candidateUser }),
+    ...(assignee !== undefined && { assignee }),
+    ...(assigned !== undefined && { assigned }),
+    ...(filter.processInstanceKey !== undefined && { instanceId: filter.processInstanceKey }),
+    ...(filter.processDefinitionId !== undefined && { processKey: filter.processDefinitionId }),
+    ...(filter.elementId !== undefined && { elementId: filter.elementId }),
+    ...(filter.userTaskKey !== undefined && { id: filter.userTaskKey }),
+  };
+}
+
+/** The value an advanced filter asks for exactly: the plain value, or its `$eq`. */
+function equalTo(filter: AdvancedFilter | undefined): string | undefined {
+  return typeof filter === 'object' ? filter.$eq : filter;
+}
+
+/** Whether `value` passes a filter of a field every task has (the state): each of its operators holds. */
+function allows(filter: AdvancedFilter | undefined, value: string): boolean {
+  if (filter === undefined) return true;
+  if (typeof filter === 'string') return filter === value;
+  return (filter.$eq === undefined || filter.$eq === value) && (filter.$in === undefined || filter.$in.includes(value)) && filter.$exists !== false;
+}
 
 /** Where `page.after` (an endCursor: Stratum's opaque page cursor, as GET /api/tasks hands it out) says to go on. */
 function cursorStart(after: string): PageAfter {

@@ -366,24 +366,57 @@ export const Camunda8UserTaskAssignmentRequest: JsonSchema = {
 /** Camunda 8.8's user task states; Stratum lists open tasks only, which are CREATED. */
 const USER_TASK_STATES = ['CREATING', 'CREATED', 'ASSIGNING', 'UPDATING', 'COMPLETING', 'COMPLETED', 'CANCELING', 'CANCELED', 'FAILED'];
 
+/** The operators of Camunda 8.8's advanced filters (StringFilterProperty, UserTaskStateFilterProperty) a field takes. */
+interface FilterOperators {
+  $eq?: true;
+  $exists?: true;
+  /** `$in`, with at most this many values. */
+  $in?: number;
+}
+
+/**
+ * One field of Camunda 8.8's UserTaskFilter that takes an advanced filter: the value itself, or an object of the
+ * operators Stratum answers from its indexes; any other (`$neq`, `$notIn`, `$like` …) is refused with 400 naming
+ * it (`/filter/<field>/<operator> is not allowed`), never ignored. `if`/`else` rather than `anyOf`, so a refusal
+ * names the operator alone.
+ */
+const advancedFilter = (value: JsonSchema, operators: FilterOperators, description: string): JsonSchema => ({
+  description,
+  if: { type: 'string' },
+  then: value,
+  else: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ...(operators.$eq && { $eq: value }),
+      ...(operators.$exists && { $exists: { type: 'boolean' } }),
+      ...(operators.$in && { $in: { type: 'array', minItems: 1, maxItems: operators.$in, items: value } }),
+    },
+  },
+});
+
 export const Camunda8UserTaskSearchQuery: JsonSchema = {
-  examples: [{ filter: { state: 'CREATED', candidateGroup: 'sales-managers' }, page: { limit: 50 } }],
+  examples: [
+    { filter: { state: 'CREATED', candidateGroup: 'sales-managers' }, page: { limit: 50 } },
+    { filter: { candidateGroup: { $in: ['sales-director', 'vice-president'] }, assignee: { $exists: false } }, page: { limit: 50 } },
+  ],
   type: 'object',
   additionalProperties: false,
   properties: {
     filter: {
       type: 'object',
       additionalProperties: false,
-      description: 'Only these of Camunda\'s UserTaskFilter fields, each an exact value; any other (candidateUser, priority, dates, variables, advanced `$in` filters …) is refused with 400 rather than ignored. Only the tasks the caller may see are searched.',
+      description: 'Only these of Camunda 8.8\'s UserTaskFilter fields and operators (a plain value is `$eq`; several operators on one field all hold); any other field (priority, dates, variables …) or operator (`$neq`, `$notIn`, `$like`, which no index of Stratum\'s answers) is refused with 400 naming it rather than ignored. Only the caller\'s own task list is searched: what is offered to their groups or to them by name and claimed by nobody else, and what they hold.',
       properties: {
-        state: { type: 'string', enum: USER_TASK_STATES, description: 'CREATED: the open tasks (Stratum keeps no others as tasks, so any other state finds none).' },
-        candidateGroup: printableKey(200, 'Only tasks offered to this group (one of the caller\'s).'),
-        assignee: printableKey(200, 'Only tasks this user holds (by a claim or the diagram\'s assignee).'),
+        state: advancedFilter({ type: 'string', enum: USER_TASK_STATES }, { $eq: true, $in: 9 }, 'CREATED: the open tasks (Stratum keeps no others as tasks, so any other state finds none); `$eq`, or `$in` finding the open tasks when it names CREATED.'),
+        candidateGroup: advancedFilter(printableKey(200), { $eq: true, $in: 100 }, 'Only tasks offered to this group, or (`$in`) to any of these: the caller\'s own groups among them, another group finds none.'),
+        candidateUser: advancedFilter(printableKey(200), { $eq: true }, 'Only tasks offered to the caller by name (Camunda\'s candidateUsers), claimed by nobody or by them: only the caller\'s own name, anyone else\'s is refused (403).'),
+        assignee: advancedFilter(printableKey(200), { $eq: true, $exists: true }, 'Only tasks this user holds (by a claim or the diagram\'s assignee); `{"$exists": false}`: only those nobody holds (unassigned), `{"$exists": true}`: only those someone holds.'),
         processInstanceKey: printableKey(200, 'The instance (Stratum\'s instance id).'),
-        processDefinitionId: name('The BPMN process id.'),
-        elementId: printableKey(200, 'The user task element\'s id.'),
+        processDefinitionId: name('The BPMN process id (an exact value, as in Camunda 8.8).'),
+        elementId: printableKey(200, 'The user task element\'s id (an exact value, as in Camunda 8.8).'),
         userTaskKey: printableKey(200, 'One task (Stratum\'s task id).'),
-        tenantId,
+        tenantId: advancedFilter(tenantId, { $eq: true, $in: 1 }, 'Only `<default>` (`$eq`, `$in`): Stratum has no tenants.'),
       },
     },
     sort: {

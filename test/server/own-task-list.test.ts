@@ -91,4 +91,16 @@ describe("a person's own task list", () => {
     expect(reads).toEqual({ finds: [expect.objectContaining({ id: task.id, inListOf: sam })], counts: [], gets: 0 });
     expect((await api.post<{ items: unknown[] }>('/v2/user-tasks/search', TOKENS.vp, { filter: { userTaskKey: task.id } })).body.items).toEqual([]);
   });
+
+  it("Camunda 8's advanced filters narrow the store's one query of the caller's list, and totalItems is one count of it", async () => {
+    const filter = { processInstanceKey: task.instanceId, candidateGroup: { $in: ['sales-director', 'procurement'] }, assignee: { $exists: false }, candidateUser: { $eq: 'sam' } };
+    let body: { items: unknown[]; page: { totalItems: number } } = { items: [], page: { totalItems: -1 } };
+    const reads = await readsOf(async () => ({ body } = await api.post('/v2/user-tasks/search', SAM, { filter, page: { from: 1, limit: 1 } })));
+    // the director's task is offered to the group, not to sam by name
+    expect(body).toMatchObject({ items: [], page: { totalItems: 0 } });
+    const narrowed = { instanceId: task.instanceId, candidateGroups: ['sales-director', 'procurement'], assigned: false, candidateUser: 'sam' };
+    expect(reads).toEqual({ finds: [{ ...narrowed, inListOf: sam, limit: 3 }], counts: [{ ...narrowed, inListOf: sam }], gets: 0 });
+    const { candidateUser: _byName, ...ofGroups } = filter;
+    expect((await api.post('/v2/user-tasks/search', SAM, { filter: ofGroups })).body).toMatchObject({ items: [expect.objectContaining({ userTaskKey: task.id })], page: { totalItems: 1 } });
+  });
 });
