@@ -161,6 +161,13 @@ declare module 'bpmn-elements' {
     protected _onThrowApiMessage(routingKey: string, message: ElementMessage): unknown;
   }
 
+  /** An escalation event definition: a catching one consumes the scope's delegated `escalate` api messages with `_onCatchMessage`. */
+  export class EscalationEventDefinition {
+    constructor(activity: Activity, eventDefinition: SerializedElement);
+    readonly activity: Activity;
+    protected _onCatchMessage(routingKey: string, message: ElementMessage): unknown;
+  }
+
   export class TimerEventDefinition {
     constructor(activity: Activity, eventDefinition: SerializedElement);
     readonly environment: Environment;

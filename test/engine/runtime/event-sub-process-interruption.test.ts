@@ -153,6 +153,20 @@ function describeInterruption(name: string, testStore: () => Promise<TestStore>)
       expect(await completedElements(instance.id)).not.toContain('PackFailed');
     });
 
+    it('an escalation boundary event on Pack, on another path, does not catch the escalation thrown on Check\'s: the event sub-process does', async () => {
+      await deploy(packing('escalation', true, `<bpmn:boundaryEvent id="PackLate" attachedToRef="Pack">${TRIGGER.escalation}</bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="B1" sourceRef="PackLate" targetRef="Hurry" />
+    <bpmn:userTask id="Hurry" name="Hurry" />
+    <bpmn:sequenceFlow id="B2" sourceRef="Hurry" targetRef="Hurried" />
+    <bpmn:endEvent id="Hurried" />`));
+      const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-12' });
+      await complete(instance.id, 'Check');
+      // bpmn-elements handed the escalation to every element of the scope: PackLate caught it and Pack was left for Hurry
+      expect(await waitingAt(instance.id)).toEqual(['Handle']);
+      expect((await complete(instance.id, 'Handle')).status).toBe('completed');
+      expect(await completedElements(instance.id)).not.toContain('PackLate');
+    });
+
     it('an interrupting escalation closes Pack and ends the path of its throw', async () => {
       await deploy(packing('escalation', true));
       const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-2' });
