@@ -12,6 +12,7 @@ import type { Activity, ElementContext, ElementMessage, MessageContent, Serializ
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
 import { FeelError } from '../feel/feel-expression.js';
 import type { IncidentReason } from '../store/types.js';
+import { withCatchAllErrorStarts } from './catch-all-error-start.js';
 import { withReason } from './incident-reasons.js';
 import { localInputsOf } from './local-inputs.js';
 import { visibleVariables } from './visible-variables.js';
@@ -209,6 +210,7 @@ function loopCounters(content: MessageContent, index: number, running: number[],
  */
 export function SubProcess(activityDef: SerializedElement, context: ElementContext): Activity {
   const activity = elements.SubProcess(activityDef, context);
+  withCatchAllErrorStarts(activity, activityDef, context);
   const loopBehaviour = activityDef.behaviour?.loopCharacteristics?.behaviour;
   const spec = loopBehaviour ? loopSpecOf(loopBehaviour) : undefined;
   const Behaviour = activity.Behaviour;

@@ -167,6 +167,27 @@ function describeInterruption(name: string, testStore: () => Promise<TestStore>)
       expect(await completedElements(instance.id)).not.toContain('PackLate');
     });
 
+    it('an error event sub-process naming no error catches a named error end event, which passed it by before', async () => {
+      await deploy(packing('error', null).replace(`<bpmn:startEvent id="HandlingStart">${TRIGGER.error}`, '<bpmn:startEvent id="HandlingStart"><bpmn:errorEventDefinition />'));
+      const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-13' });
+      const pack = await taskAt(instance.id, 'Pack');
+      await complete(instance.id, 'Check');
+      // before: ['Pack'], the error end event's path ended as if nothing had been thrown
+      expect(await waitingAt(instance.id)).toEqual(['Handle']);
+      expect((await refusalOf(stratum.runtime.completeTask(pack.id, {}, clerk))).code).toBe('not-found');
+      expect((await complete(instance.id, 'Handle')).status).toBe('completed');
+    });
+
+    it('an error event sub-process naming the error comes before one naming none in the same scope', async () => {
+      const catchAll = eventSubProcess('error', null, 'Any').replace(`<bpmn:startEvent id="AnyHandlingStart">${TRIGGER.error}`, '<bpmn:startEvent id="AnyHandlingStart"><bpmn:errorEventDefinition />');
+      await deploy(packing('error', null, catchAll));
+      const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-14' });
+      await complete(instance.id, 'Check');
+      expect(await waitingAt(instance.id)).toEqual(['Handle']);
+      expect((await complete(instance.id, 'Handle')).status).toBe('completed');
+      expect(await historyOf(instance.id, ['AnyHandling', 'AnyHandlingStart', 'AnyHandle'])).toEqual([]);
+    });
+
     it('an interrupting escalation closes Pack and ends the path of its throw', async () => {
       await deploy(packing('escalation', true));
       const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-2' });
