@@ -11,10 +11,18 @@ import { replayWorkerPids, runningReplayWorkers } from '../../engine/impact/repl
 import { readConfig } from '../../server/config.js';
 import { buildOpenApiDocument } from '../../server/openapi.js';
 import { approvalTierDmn, decidedTiers } from '../engine/impact/candidates.js';
+import { addFormats } from '../support/ajv-formats.js';
 import { anything, objectWith, textMatching } from '../support/matchers.js';
 import { problemOf, TOKENS, type ApiClient } from './support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 import { coldReplayPool, killingEveryReplayWorker } from '../support/replay-workers.js';
+
+/** The OpenAPI document's ImpactReport, its formats (date-time) checked as well. */
+function describedImpactReport() {
+  const ajv = addFormats(new Ajv2020({ strict: false }));
+  ajv.addSchema(buildOpenApiDocument(), 'doc');
+  return ajv.getSchema('doc#/components/schemas/ImpactReport')!;
+}
 
 let server: TestServer;
 let api: ApiClient;
@@ -95,9 +103,7 @@ describe('POST /api/impact', () => {
     // the order-change loop repeats the moved tier: a warning, in the shape the OpenAPI document describes, which does not block
     expect(report.relatedConditions.map((related) => [related.flow.processKey, related.flow.elementId, related.comparison]))
       .toEqual([['sales-order-management', 'Flow_ApprovalTierRaised_Yes', 'changeReportingAmount > 500000']]);
-    const ajv = new Ajv2020({ strict: false });
-    ajv.addSchema(buildOpenApiDocument(), 'doc');
-    const described = ajv.getSchema('doc#/components/schemas/ImpactReport')!;
+    const described = describedImpactReport();
     expect(described(report), JSON.stringify(described.errors)).toBe(true);
     expect(report.blocking).toBe(false);
     const after = (await api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body;
@@ -283,9 +289,7 @@ describe('POST /api/impact after an earlier change was deployed', () => {
     expect(replay.ranOnOlderVersion).toEqual({ count: 0, groups: [] });
     expect(blocking).toBe(false);
     // the answer is the one the OpenAPI document describes
-    const ajv = new Ajv2020({ strict: false });
-    ajv.addSchema(buildOpenApiDocument(), 'doc');
-    const described = ajv.getSchema('doc#/components/schemas/ImpactReport')!;
+    const described = describedImpactReport();
     expect(described(response.body), JSON.stringify(described.errors)).toBe(true);
   });
 });
@@ -333,9 +337,7 @@ describe('POST /api/impact of a renamed message', () => {
     expect(messages[0].buffered).toEqual({ count: 0, keys: [] });
     // a warning for senders: it does not block the deployment
     expect(blocking).toBe(false);
-    const ajv = new Ajv2020({ strict: false });
-    ajv.addSchema(buildOpenApiDocument(), 'doc');
-    const described = ajv.getSchema('doc#/components/schemas/ImpactReport')!;
+    const described = describedImpactReport();
     expect(described(response.body), JSON.stringify(described.errors)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { OPERATIONS } from '../../server/operations.js';
 import { buildOpenApiDocument } from '../../server/openapi.js';
 import { problemOf } from './support/client.js';
 import { startFakeServer } from './support/fake-server.js';
+import { addFormats } from '../support/ajv-formats.js';
 import { arrayWith } from '../support/matchers.js';
 
 let server: Awaited<ReturnType<typeof startFakeServer>>;
@@ -65,7 +66,7 @@ describe('GET /api/openapi.json', () => {
     const doc = (await server.api.get<OpenApiDocument>('/api/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
-    const ajv = new Ajv2020({ strict: false });
+    const ajv = addFormats(new Ajv2020({ strict: false }));
     ajv.addSchema(doc, 'doc');
     for (const name of Object.keys(doc.components.schemas)) {
       expect(() => ajv.getSchema(`doc#/components/schemas/${name}`), name).not.toThrow();

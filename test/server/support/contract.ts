@@ -2,10 +2,8 @@
 // be documented for the operation, the content type too, and the body must
 // validate against the documented schema.
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { buildOpenApiDocument } from '../../../server/openapi.js';
-
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+import { addFormats } from '../../support/ajv-formats.js';
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>> };
 
