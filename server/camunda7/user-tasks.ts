@@ -11,7 +11,7 @@ import type { User } from '../auth/users.js';
 import type { Handlers, Input, Reply } from '../http/handler.js';
 import { TASK_PAGE } from '../http/pagination.js';
 import { HttpProblem } from '../problem.js';
-import { listOwner, refuseAssigningToOther, taskOfCaller, tasksOfGroups } from '../routes/tasks.js';
+import { listOwner, refuseAssigningToOther, refuseOtherCandidateUser, taskOfCaller, tasksOfGroups } from '../routes/tasks.js';
 import { camundaDate, camundaJson, noContent } from './answers.js';
 import { definitionIds } from './definition-ids.js';
 import { plainVariables, toTypedVariables, type TypedValue } from './typed-variables.js';
@@ -127,11 +127,7 @@ export function camunda7UserTaskHandlers(runtime: Runtime): Handlers {
  * theirs to read (403). The list is always the caller's own (inListOf): `includeAssignedTasks` keeps what it holds.
  */
 function storeQuery(filter: TaskFilter, user: User, source: FilterSource): TaskQuery | undefined {
-  if (filter.candidateUser !== undefined && filter.candidateUser !== user.name) {
-    throw new HttpProblem(403, `A person lists only their own tasks: ${JSON.stringify(user.name)} may not list those offered to ${JSON.stringify(filter.candidateUser)}.`, {
-      errors: [{ field: fieldOf(source, 'candidateUser'), message: `not the caller (${user.name})` }],
-    });
-  }
+  refuseOtherCandidateUser(filter.candidateUser, user, fieldOf(source, 'candidateUser'), 'list');
   const assigned = holderFilter(filter, source);
   if (assigned === null) return undefined;
   return {

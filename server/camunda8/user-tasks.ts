@@ -10,7 +10,7 @@ import { GROUPS } from '../auth/authenticate.js';
 import type { User } from '../auth/users.js';
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
-import { listOwner, refuseAssigningToOther, tasksOfGroups } from '../routes/tasks.js';
+import { listOwner, refuseAssigningToOther, refuseOtherCandidateUser, tasksOfGroups } from '../routes/tasks.js';
 import { DEFAULT_TENANT } from '../schemas/camunda8.js';
 
 type UserTaskKey = { userTaskKey: string };
@@ -113,11 +113,7 @@ export function camunda8UserTaskHandlers(runtime: Runtime): Handlers {
  */
 function storeFilters(filter: NonNullable<SearchBody['filter']>, user: User): TaskCountQuery {
   const candidateUser = equalTo(filter.candidateUser);
-  if (candidateUser !== undefined && candidateUser !== user.name) {
-    throw new HttpProblem(403, `A person lists only their own tasks: ${JSON.stringify(user.name)} may not search those offered to ${JSON.stringify(candidateUser)}.`, {
-      errors: [{ field: '/filter/candidateUser', message: `not the caller (${user.name})` }],
-    });
-  }
+  refuseOtherCandidateUser(candidateUser, user, '/filter/candidateUser', 'search');
   const candidateGroup = equalTo(filter.candidateGroup);
   const assignee = equalTo(filter.assignee);
   const candidateGroups = typeof filter.candidateGroup === 'object' ? filter.candidateGroup.$in : undefined;

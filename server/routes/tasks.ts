@@ -92,6 +92,17 @@ export async function taskOfCaller(runtime: Runtime, taskId: string, user: User)
   return (await runtime.findTasks({ id: taskId, inListOf: listOwner(user), limit: 1 }))[0];
 }
 
+/**
+ * A person lists only their own tasks: a `candidateUser` filter naming anyone else is refused (403, `field` named),
+ * on Camunda 7's task list and Camunda 8's user task search alike.
+ */
+export function refuseOtherCandidateUser(candidateUser: string | undefined, user: User, field: string, verb: 'list' | 'search'): void {
+  if (candidateUser === undefined || candidateUser === user.name) return;
+  throw new HttpProblem(403, `A person lists only their own tasks: ${JSON.stringify(user.name)} may not ${verb} those offered to ${JSON.stringify(candidateUser)}.`, {
+    errors: [{ field, message: `not the caller (${user.name})` }],
+  });
+}
+
 /** Why a Camunda route's assignment to someone else is refused: in Stratum a person claims a task for themselves. */
 const ASSIGN_OTHER_REASON = 'assign-to-other';
 
