@@ -8,6 +8,7 @@ import { wholeNumberSetting } from '../engine/setting-number.js';
 import { DEFAULT_BODY_LIMIT } from './app.js';
 import { DEFAULT_ADMISSION, DEFAULT_POSTGRES_WRITE_CONCURRENCY, type AdmissionLimits } from './http/admission.js';
 import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/client-errors.js';
+import { DEFAULT_PRIMARY_PRIORITY } from './process-priority.js';
 
 export interface ServerConfig {
   port: number;
@@ -38,6 +39,8 @@ export interface ServerConfig {
   workers?: number;
   /** With several workers, send each order's requests to one of them (STRATUM_ROUTING=order, the default, or off; server/routing.ts). */
   routing?: 'order' | 'off';
+  /** With several workers, how many nice steps the primary runs ahead of them (STRATUM_PRIMARY_PRIORITY; default 5, 0 off; process-priority.ts). */
+  primaryPriority?: number;
   /** Scavenge the young generation while idle (STRATUM_IDLE_GC=on, the default, or off; server/http/idle-collector.ts). */
   idleScavenges?: boolean;
   /** With several workers, how long the primary's /metrics waits for each worker's metrics (STRATUM_METRICS_TIMEOUT_MS; default 3000). */
@@ -102,6 +105,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     timeouts: readTimeouts(env),
     workers,
     routing: routingOf(env.STRATUM_ROUTING),
+    primaryPriority: primaryPriorityOf(env),
     idleScavenges: onOrOff(env.STRATUM_IDLE_GC, 'STRATUM_IDLE_GC'),
     ...(!isBlank(env.STRATUM_METRICS_TIMEOUT_MS) && { metricsTimeoutMs: parseCount(env, 'STRATUM_METRICS_TIMEOUT_MS', 0, 1) }),
   };
@@ -147,8 +151,8 @@ function idleSqliteSettings(env: NodeJS.ProcessEnv): IdleSetting[] {
 }
 
 /**
- * STRATUM_ROUTING and STRATUM_METRICS_TIMEOUT_MS with one server process (no primary, no workers to route to or
- * wait for), and STRATUM_METRICS_TIMEOUT_MS where the primary serves no /metrics (the cluster spreading connections,
+ * STRATUM_ROUTING, STRATUM_METRICS_TIMEOUT_MS and STRATUM_PRIMARY_PRIORITY with one server process (no primary, no
+ * workers to route to, wait for or run ahead of), and STRATUM_METRICS_TIMEOUT_MS where the primary serves no /metrics (the cluster spreading connections,
  * STRATUM_ROUTING=off, and no STRATUM_HEALTH_PORT: each worker answers its own).
  */
 function idlePoolSettings(env: NodeJS.ProcessEnv, { workers, routing, healthPort }: Pick<ServerConfig, 'workers' | 'routing' | 'healthPort'>): IdleSetting[] {
@@ -156,6 +160,8 @@ function idlePoolSettings(env: NodeJS.ProcessEnv, { workers, routing, healthPort
   const timeoutText = env.STRATUM_METRICS_TIMEOUT_MS;
   const routingSet = routingText !== undefined && !isBlank(routingText);
   const timeoutSet = timeoutText !== undefined && !isBlank(timeoutText);
+  const priorityText = env.STRATUM_PRIMARY_PRIORITY;
+  const prioritySet = priorityText !== undefined && !isBlank(priorityText);
   if ((workers ?? 1) === 1) {
     // unset, STRATUM_WORKERS is one per core: a machine of one core runs one server as surely
     const alone = isBlank(env.STRATUM_WORKERS)
@@ -164,6 +170,7 @@ function idlePoolSettings(env: NodeJS.ProcessEnv, { workers, routing, healthPort
     return [
       ...(routingSet ? [{ variable: 'STRATUM_ROUTING', reason: `STRATUM_ROUTING=${routingText} is ignored: ${alone}, with no workers to route requests to` }] : []),
       ...(timeoutSet ? [{ variable: 'STRATUM_METRICS_TIMEOUT_MS', reason: `STRATUM_METRICS_TIMEOUT_MS=${timeoutText} is ignored: ${alone}, and answers /metrics with its own, waiting for no worker's` }] : []),
+      ...(prioritySet ? [{ variable: 'STRATUM_PRIMARY_PRIORITY', reason: `STRATUM_PRIMARY_PRIORITY=${priorityText} is ignored: ${alone}, with no primary to run ahead of workers` }] : []),
     ];
   }
   if (timeoutSet && routing === 'off' && healthPort === undefined) {
@@ -210,6 +217,13 @@ function portOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
 }
 
 /** A whole number in decimal digits of at least `min` from the environment, or `fallback` when unset. */
+/** STRATUM_PRIMARY_PRIORITY: nice steps, 0 to 19 (a larger gap than the whole range of nice values means nothing more). */
+function primaryPriorityOf(env: NodeJS.ProcessEnv): number {
+  const steps = parseCount(env, 'STRATUM_PRIMARY_PRIORITY', DEFAULT_PRIMARY_PRIORITY, 0);
+  if (steps > 19) throw new ConfigurationError('STRATUM_PRIMARY_PRIORITY', `STRATUM_PRIMARY_PRIORITY must be a whole number from 0 to 19 (nice steps), not ${env.STRATUM_PRIMARY_PRIORITY}`);
+  return steps;
+}
+
 function parseCount(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const text = env[name];
   if (text === undefined || isBlank(text)) return fallback;

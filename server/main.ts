@@ -15,6 +15,7 @@ import { startHealthThread, type HealthThread } from './http/health-thread.js';
 import { primaryHealth } from './http/primary-health.js';
 import { WorkerRoster } from './http/worker-roster.js';
 import { poolMetrics, type PoolMetrics } from './primary-metrics.js';
+import { applyWorkerNice, DEFAULT_PRIMARY_PRIORITY, prioritizePrimary, workerEnv, type PoolPriorities } from './process-priority.js';
 import { createOrderRouter } from './routing.js';
 import { sendHeartbeats } from './worker-heartbeat.js';
 import { answerMetricsRequests } from './worker-metrics.js';
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   // once, by the process the operator started (the primary, or one server alone): a setting that does nothing says so
   if (cluster.isPrimary) for (const { variable, reason } of idleSettings(process.env, config)) logger.warn({ variable }, reason);
   if (cluster.isPrimary && (config.workers ?? 1) > 1) {
+    // before the management port's thread and the workers are made: both start at the primary's priority
+    const priorities = prioritizePool(config.primaryPriority ?? DEFAULT_PRIMARY_PRIORITY);
     const byOrder = config.routing === 'order';
     // the workers' roster: what the primary's /healthz reads, on the management port and on the routed API port
     const roster = config.healthPort !== undefined || byOrder ? new WorkerRoster(config.workers!) : undefined;
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
     const routing = router ? { router, port: config.port, host: config.host } : undefined;
     // listening before the first worker forks: a probe meanwhile is answered 503, naming the worker that starts
     const health = config.healthPort !== undefined ? await startManagementPort(config, roster!, metrics!) : undefined;
-    const pool = startWorkers(config.workers!, logger, routing, roster);
+    const pool = startWorkers(config.workers!, logger, routing, roster, workerEnv(priorities));
     let stopping = false;
     const stop = (signal: StopSignal) => {
       if (stopping) return;
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     await pool.ready;
     return;
   }
+  if (cluster.isWorker) applyOwnNice();
   // A worker: SIGINT (a terminal's Ctrl-C) reaches the whole process group; the primary stops the workers.
   // A signal while the server starts (migrating, deploying, or waiting for a store that does not answer) ends
   // the start at once: the migration and each deployment run in one transaction, which the store rolls back
@@ -114,6 +118,27 @@ async function main(): Promise<void> {
   if (routed) process.send?.({ type: 'stratum-listening', port: server.port } satisfies RoutedListening);
   // the primary stops: waiting fetches answer [] now, so the router's requests end before this worker is signalled
   if (routed) process.on('message', (message: unknown) => isReleaseWaiting(message) && server.stratum.workers.releaseWaiting());
+}
+
+/** The primary's priority and its workers' (process-priority.ts), logged; one the system refuses is logged, never fatal. */
+function prioritizePool(gap: number): PoolPriorities | undefined {
+  try {
+    const priorities = prioritizePrimary(gap);
+    logger.info({ primaryNice: priorities.primary, workersNice: priorities.workers, by: priorities.by }, 'primary priority');
+    return priorities;
+  } catch (error) {
+    logger.warn({ err: error }, 'primary priority not set; the primary and its workers run at the priority they were started with');
+    return undefined;
+  }
+}
+
+/** A worker's priority, as the primary chose it (process-priority.ts); one the system refuses is logged, never fatal. */
+function applyOwnNice(): void {
+  try {
+    applyWorkerNice(process.env);
+  } catch (error) {
+    logger.warn({ err: error }, 'worker priority not set; it runs at the primary\'s');
+  }
 }
 
 /**

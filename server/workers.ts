@@ -69,15 +69,16 @@ const ROUTER_DRAIN_MS = 10_000;
 const isRoutedListening = (message: unknown): message is RoutedListening =>
   typeof message === 'object' && message !== null && (message as RoutedListening).type === 'stratum-listening';
 
-/** Runs `count` server processes; with `routing`, behind the order router listening on its port and host. */
-export function startWorkers(count: number, logger: Logger, routing?: { router: OrderRouter; port: number; host: string }, roster?: WorkerRoster): WorkerPool {
+/** Runs `count` server processes, each with `workerEnv` added to its environment; with `routing`, behind the order router listening on its port and host. */
+export function startWorkers(count: number, logger: Logger, routing?: { router: OrderRouter; port: number; host: string }, roster?: WorkerRoster,
+  workerEnv: Record<string, string> = {}): WorkerPool {
   let stopping = false;
   const live = new Set<Worker>();
   // a worker's slot in the router's hashing: a replacement takes the slot (and the orders) of the one that died
   const slots = new WeakMap<Worker, number>();
   const listened = new WeakSet<Worker>();
   const fork = (slot: number): Worker => {
-    const worker = cluster.fork(routing ? { [ROUTED_WORKER_ENV]: '1' } : {});
+    const worker = cluster.fork({ ...workerEnv, ...(routing && { [ROUTED_WORKER_ENV]: '1' }) });
     live.add(worker);
     slots.set(worker, slot);
     // an IPC failure with a worker that is dying (EPIPE): logged, never fatal to the primary; its exit replaces it

@@ -12,7 +12,7 @@ import { idleSettings, parseSize, readConfig } from '../../server/config.js';
 import { DEFAULT_ADMISSION } from '../../server/http/admission.js';
 import { DEFAULT_HTTP_TIMEOUTS } from '../../server/http/client-errors.js';
 
-const defaults = { admission: DEFAULT_ADMISSION, timeouts: DEFAULT_HTTP_TIMEOUTS, workers: availableParallelism(), routing: 'order', idleScavenges: true };
+const defaults = { admission: DEFAULT_ADMISSION, timeouts: DEFAULT_HTTP_TIMEOUTS, workers: availableParallelism(), routing: 'order', primaryPriority: 5, idleScavenges: true };
 
 describe('readConfig', () => {
   it('defaults to port 3000, ./data, diagrams/, 5 MB bodies and demo mode on loopback', () => {
@@ -76,7 +76,7 @@ describe('readConfig', () => {
       PORT: blank, STRATUM_HEALTH_PORT: blank, STRATUM_WORKERS: blank, STRATUM_WRITE_QUEUE: blank, STRATUM_BODY_LIMIT: blank, STRATUM_MESSAGE_TTL: blank,
       STRATUM_WEBHOOKS_RETENTION_DAYS: blank, STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS: blank, STRATUM_WEBHOOKS_SECRET_GRACE_HOURS: blank,
       STRATUM_WEBHOOKS_ALLOW_PRIVATE: blank,
-      STRATUM_METRICS_TIMEOUT_MS: blank, STRATUM_DEPLOY_NOTE: blank,
+      STRATUM_METRICS_TIMEOUT_MS: blank, STRATUM_DEPLOY_NOTE: blank, STRATUM_PRIMARY_PRIORITY: blank,
       STRATUM_ROUTING: blank, STRATUM_IDLE_GC: blank, LOG_LEVEL: blank,
     })).toEqual(readConfig({}));
   });
@@ -121,6 +121,14 @@ describe('readConfig', () => {
     expect(() => readConfig({ STRATUM_METRICS_TIMEOUT_MS: '0' })).toThrow(/STRATUM_METRICS_TIMEOUT_MS must be a whole number of at least 1/);
   });
 
+  it('reads how many nice steps the primary runs ahead of its workers (STRATUM_PRIMARY_PRIORITY), 5 unless set, 0 to 19', () => {
+    expect(readConfig({}).primaryPriority).toBe(5);
+    expect(readConfig({ STRATUM_PRIMARY_PRIORITY: '0' }).primaryPriority).toBe(0);
+    expect(readConfig({ STRATUM_PRIMARY_PRIORITY: '19' }).primaryPriority).toBe(19);
+    expect(() => readConfig({ STRATUM_PRIMARY_PRIORITY: '20' })).toThrow(/STRATUM_PRIMARY_PRIORITY must be a whole number from 0 to 19 \(nice steps\), not 20/);
+    expect(() => readConfig({ STRATUM_PRIMARY_PRIORITY: '-5' })).toThrow(/STRATUM_PRIMARY_PRIORITY must be a whole number of at least 0/);
+  });
+
   it('refuses to bind demo mode to anything but loopback', () => {
     expect(() => readConfig({ HOST: '0.0.0.0' })).toThrow(/demo mode/);
     expect(readConfig({ HOST: '::1' }).host).toBe('::1');
@@ -158,7 +166,7 @@ describe('number settings', () => {
     PORT: '8080', STRATUM_HEALTH_PORT: '9090', STRATUM_WORKERS: '2', STRATUM_WRITE_CONCURRENCY: '2', STRATUM_WRITE_QUEUE: '10',
     STRATUM_WRITE_QUEUE_WAIT_MS: '500', STRATUM_HEADERS_TIMEOUT_MS: '3000', STRATUM_REQUEST_TIMEOUT_MS: '90000',
     STRATUM_KEEP_ALIVE_TIMEOUT_MS: '1000', STRATUM_METRICS_TIMEOUT_MS: '500', STRATUM_WEBHOOKS_RETENTION_DAYS: '7',
-    STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS: '7', STRATUM_WEBHOOKS_SECRET_GRACE_HOURS: '48',
+    STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS: '7', STRATUM_WEBHOOKS_SECRET_GRACE_HOURS: '48', STRATUM_PRIMARY_PRIORITY: '3',
   };
   // what Number() read as another number than the operator meant: hexadecimal, binary, octal, exponents, a fraction, a sign
   const NOT_DECIMAL_DIGITS = ['0x10', '0b11', '0o7', '1e3', '12.0', '+12', '1_000', '١٢'];
@@ -243,12 +251,14 @@ describe('idleSettings', () => {
     expect(idleIn({ DATABASE_URL: url, STRATUM_SQLITE_CHECKPOINT: ' ' })).toEqual([]);
   });
 
-  it('names STRATUM_ROUTING and STRATUM_METRICS_TIMEOUT_MS beside one server process, which has no workers to route to or wait for', () => {
+  it('names STRATUM_ROUTING, STRATUM_METRICS_TIMEOUT_MS and STRATUM_PRIMARY_PRIORITY beside one server process, which has no workers to route to, wait for or run ahead of', () => {
     const alone = 'one server process serves every request itself (STRATUM_WORKERS=1)';
-    expect(idleIn({ STRATUM_WORKERS: '1', STRATUM_ROUTING: 'off', STRATUM_METRICS_TIMEOUT_MS: '500' })).toEqual([
+    expect(idleIn({ STRATUM_WORKERS: '1', STRATUM_ROUTING: 'off', STRATUM_METRICS_TIMEOUT_MS: '500', STRATUM_PRIMARY_PRIORITY: '3' })).toEqual([
       { variable: 'STRATUM_ROUTING', reason: `STRATUM_ROUTING=off is ignored: ${alone}, with no workers to route requests to` },
       { variable: 'STRATUM_METRICS_TIMEOUT_MS', reason: `STRATUM_METRICS_TIMEOUT_MS=500 is ignored: ${alone}, and answers /metrics with its own, waiting for no worker's` },
+      { variable: 'STRATUM_PRIMARY_PRIORITY', reason: `STRATUM_PRIMARY_PRIORITY=3 is ignored: ${alone}, with no primary to run ahead of workers` },
     ]);
+    expect(idleIn({ STRATUM_WORKERS: '2', STRATUM_PRIMARY_PRIORITY: '3' })).toEqual([]);
     // with the SQLite ones beside DATABASE_URL, each its line; a management port does not make a pool
     expect(idleIn({ STRATUM_WORKERS: '1', STRATUM_ROUTING: 'order', STRATUM_HEALTH_PORT: '9090', DATABASE_URL: url, STRATUM_SQLITE_CHECKPOINT: 'off' }).map(({ variable }) => variable))
       .toEqual(['STRATUM_SQLITE_CHECKPOINT', 'STRATUM_ROUTING']);
