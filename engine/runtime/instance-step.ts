@@ -17,6 +17,7 @@ import { dropLocalInputs, evaluateInputs, keepLocalInputs, keepsLocalInputs, loc
 import { reasonOf } from './incident-reasons.js';
 import { jobTypeOf } from './job-type.js';
 import { AssignmentRefused, taskAssignment } from './task-assignment.js';
+import { uncaughtErrorOf, type UncaughtError } from './uncaught-error-end.js';
 import { visibleVariables } from './visible-variables.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 import { keptDueTime, LATEST_DUE_TIME } from '../timers/latest-due-time.js';
@@ -88,6 +89,12 @@ export interface StepResult {
   history: HistoryRow[];
   /** The engine that ran the step, still standing on `state` (running instances only): it may be kept warm once `state` is committed. */
   engine?: LiveEngine;
+  /**
+   * The step failed because an error end event threw an error its process does not catch (uncaught-error-end.ts):
+   * a caller that catches it takes it instead, the instance then running on `state` with `waits` until that
+   * caller's step ends it.
+   */
+  uncaught?: UncaughtError & { waits: WaitRow[] };
 }
 
 interface Failure {
@@ -118,6 +125,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   const history: HistoryRow[] = [];
   const timerDueDates = new Map<string, string>();
   let failure: Failure | null = null;
+  let uncaught: UncaughtError | undefined;
   let outcome: string | undefined;
   let ended = false;
 
@@ -177,6 +185,12 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
       if (info?.outputs && !mappedAlready && !api.content?.isMultiInstance) applyOutputs(api, info, (message, reason) => (failure ??= { elementId: api.id, message, reason }), locals);
       if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
       record('element.completed', api);
+      // an error nothing in the process catches is no normal end (Camunda 8): it fails the step, or a caller takes it
+      const thrown = info?.type === 'bpmn:EndEvent' && !failure ? uncaughtErrorOf(definition.sourceContext, api.id) : undefined;
+      if (thrown) {
+        uncaught = thrown;
+        failure = { elementId: thrown.elementId, message: thrown.message, reason: { kind: 'unhandled-error', errorCode: thrown.code } };
+      }
     },
     'activity.timer': (api) => {
       const activityExecutionId = api.content?.parent?.executionId ?? api.executionId;
@@ -219,6 +233,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
       ...(inputs && { incidentInputs: inputs }),
       waits: [],
       history,
+      ...(uncaught && { uncaught: { ...uncaught, waits: ended || engine.idle ? [] : openWaits(engine, input, variables, timerDueDates) } }),
     };
   }
   if (ended || engine.idle) {
@@ -422,6 +437,16 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
     waits.push(wait);
   }
   return waits;
+}
+
+/** What still waits after an error end event's throw, for a caller that takes the error to close; none when they cannot be described. */
+function openWaits(engine: LiveEngine, input: StepInput, variables: Record<string, unknown>, timerDueDates: Map<string, string>): WaitRow[] {
+  try {
+    return describeWaits(engine, input, variables, timerDueDates);
+  } catch {
+    // a wait that cannot be described (its assignment fails) closes with the rest all the same
+    return [];
+  }
 }
 
 /** A `=FEEL` attribute evaluated to text, or a plain attribute as it is. */

@@ -25,6 +25,7 @@ import type { InstanceRow, Store, StoreTx } from '../store/types.js';
 import { endAbandonedCalls } from './abandoned-calls.js';
 import { deliverBuffered } from './buffered-delivery.js';
 import { returnToParent, startChild, stillToRun } from './call-activities.js';
+import { callerCatching, type CatchingCaller } from './called-error.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
 import { DeployedDecisions } from './deployed-decisions.js';
 import type { LiveEngine } from './engine-adapter.js';
@@ -223,7 +224,11 @@ export class StepExecutor {
     const now = this.clock.now();
     const actor = step.actor ?? null;
     const decisions = await this.deployedDecisions.forStep(tx, definition);
-    const result = await this.engineStep(tx, step, { definition, instance, previousWaits, now, actor, action: step.action, ...(decisions && { decisions }) });
+    const stepped = await this.engineStep(tx, step, { definition, instance, previousWaits, now, actor, action: step.action, ...(decisions && { decisions }) });
+    // an error end event's error its process does not catch goes to the nearest caller that catches it, as a worker's
+    // (uncaught-error-end.ts): the instance runs on until that caller's step, queued below, ends its call tree
+    const up = stepped.uncaught ? await this.callerCatching(tx, instance, stepped.uncaught.code) : undefined;
+    const result: StepResult = up ? { ...stepped, status: 'running', incident: null, waits: stepped.uncaught!.waits } : stepped;
 
     // Children are named before the parent is saved so the wait row points at them.
     const newCalls = result.waits.filter((wait) => wait.kind === 'call' && !wait.childInstanceId);
@@ -264,6 +269,7 @@ export class StepExecutor {
       follow.push(...(await startChild(tx, this.rows, updated, call, definition, actor, (key, version) => this.definition(tx, key, version), step.callDepth)));
     }
     if (ended && updated.parentId) follow.push(...(await returnToParent(tx, updated, [], (key, version) => this.definition(tx, key, version))));
+    if (up) follow.push(thrownTo(up, stepped.uncaught!, step.kind, actor));
     if (result.status === 'running') {
       // Messages that arrived before this step opened their catch are delivered now, in this transaction.
       const delivered = await deliverBuffered(tx, this, previousWaits, result.waits);
@@ -272,6 +278,12 @@ export class StepExecutor {
     }
     if (result.status !== 'failed') return { follow, incident: null };
     return { follow, incident: result.incident, ...(result.incidentInputs && { inputs: result.incidentInputs }) };
+  }
+
+  /** The nearest running caller of `instance` that catches `code` on its call activity, locked (called-error.ts). */
+  private async callerCatching(tx: StoreTx, instance: InstanceRow, code: string): Promise<CatchingCaller | undefined> {
+    if (!instance.parentId) return undefined;
+    return callerCatching(instance, code, (id) => tx.getInstance(id, { lock: true }), (key, version) => this.definition(tx, key, version));
   }
 
   /**
@@ -384,6 +396,14 @@ export class StepExecutor {
 }
 
 // helpers
+
+/** The step that throws an error end event's `error` on the call activity of the caller `up` that catches it. */
+function thrownTo(up: CatchingCaller, error: { code: string; message: string }, kind: StepKind, actor: string | null): QueuedStep {
+  return {
+    instance: up.caller, isNew: false, kind, history: [], actor,
+    action: { type: 'throw', elementId: up.elementId, executionId: up.executionId, code: error.code, message: error.message },
+  };
+}
 
 /** Thrown inside a speculation where computing ahead would rest on writes it did not make. */
 class SpeculationEnd extends Error {}
