@@ -340,6 +340,18 @@ class ReplaySandbox {
       for (const row of result.history) {
         if (row.event === 'element.completed' && row.elementId) this.completed.push(`${instance.processKey}/${row.elementId}`);
       }
+      // an error end event's error its process does not catch goes to the nearest caller that catches it, as the
+      // runtime's (uncaught-error-end.ts); the called instance ends with the call that caller leaves
+      const up = result.uncaught && instance.parentId
+        ? await callerCatching(instance, result.uncaught.code, (id) => Promise.resolve(this.instances.get(id)?.row), (key, version) => this.library.definition(key, version))
+        : undefined;
+      if (up) {
+        this.instances.set(instance.id, { row: { ...instance, status: 'cancelled', state: null, variables: result.variables, incident: null }, waits: [] });
+        const { code, message } = result.uncaught!;
+        queue.push({ instance: up.caller, waits: this.instances.get(up.caller.id)!.waits, isNew: false, at, actor: null,
+          action: { type: 'throw', elementId: up.elementId, executionId: up.executionId, code, message } });
+        continue;
+      }
       if (result.status === 'failed') {
         const element = result.incident?.elementId ?? null;
         const name = element ? definition.model.elements.get(element)?.name ?? null : null;
