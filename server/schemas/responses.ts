@@ -187,7 +187,7 @@ export const IncidentReason: JsonSchema = {
     '`decision-not-found`: a business rule task calls decision `decisionId`, which is not deployed; ' +
     '`decision-id-failed`: a business rule task\'s decision id expression could not be evaluated or gave no decision id (no decision was asked); ' +
     '`decision-failed`: the decision `decisionId` gave no result; ' +
-    '`unhandled-error`: a worker threw BPMN error `errorCode` and no error boundary event or error event sub-process caught it; ' +
+    '`unhandled-error`: a worker or an error end event threw BPMN error `errorCode` and no error boundary event or error event sub-process caught it, in its process or any caller; ' +
     '`timer-failed`: a timer\'s date, duration or cycle could not be read; ' +
     '`correlation-key-failed`: the correlation key of message `messageName` could not be evaluated; ' +
     '`job-type-failed`: a service task\'s job type expression could not be evaluated or gave no job type (no job was created); ' +
