@@ -270,7 +270,8 @@ export class StepExecutor {
     }
     if (ended && updated.parentId) follow.push(...(await returnToParent(tx, updated, [], (key, version) => this.definition(tx, key, version))));
     if (up) follow.push(thrownTo(up, stepped.uncaught!, step.kind, actor));
-    if (result.status === 'running') {
+    // (an instance whose error a caller takes takes no buffered message: it ends in this transaction, and the message with it)
+    if (result.status === 'running' && !up) {
       // Messages that arrived before this step opened their catch are delivered now, in this transaction.
       const delivered = await deliverBuffered(tx, this, previousWaits, result.waits);
       follow.push(...delivered.follow);

@@ -146,6 +146,36 @@ function describeErrorEnds(name: string, testStore: () => Promise<TestStore>) {
       expect((await instanceOf(called.id)).status).toBe('cancelled');
     });
 
+    it('a message kept for the order is not taken by a catch the called instance opens as its error ends it, but by the caller\'s', async () => {
+      const restock = (id: string) => `<bpmn:intermediateCatchEvent id="${id}"><bpmn:messageEventDefinition messageRef="Msg_restock" /></bpmn:intermediateCatchEvent>`;
+      const withMessage = (xml: string) => xml.replace('<bpmn:process ', '<bpmn:message id="Msg_restock" name="restock" />\n  <bpmn:process ');
+      const throwing = withMessage(definitions('credit', `
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F0" sourceRef="Start" targetRef="Check" />
+    <bpmn:serviceTask id="Check" name="Check credit"><bpmn:extensionElements><zeebe:taskDefinition type="credit-check" /></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="F5" sourceRef="Check" targetRef="Fork" />
+    <bpmn:parallelGateway id="Fork" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Fork" targetRef="Restocked" />
+    ${restock('Restocked')}
+    <bpmn:sequenceFlow id="F2" sourceRef="Restocked" targetRef="Done" />
+    <bpmn:endEvent id="Done" />
+    <bpmn:sequenceFlow id="F3" sourceRef="Fork" targetRef="Refused" />
+    <bpmn:endEvent id="Refused">${catching('Err_rejected')}</bpmn:endEvent>`));
+      const restockOnCall = `
+    <bpmn:boundaryEvent id="Caught" attachedToRef="Call">${catching('Err_rejected')}</bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="B1" sourceRef="Caught" targetRef="CallerRestocked" />
+    ${restock('CallerRestocked')}
+    <bpmn:sequenceFlow id="B2" sourceRef="CallerRestocked" targetRef="Repaired" />
+    <bpmn:endEvent id="Repaired" />`;
+      await deploy({ credit: throwing, order: withMessage(caller('order', 'credit', restockOnCall)) });
+      const { instance } = await stratum.runtime.start('order', { businessKey: 'O-9' });
+      // kept: no catch is open yet; the job's step opens the called instance's catch and throws the error at once
+      await stratum.runtime.correlateMessage({ name: 'restock', businessKey: 'O-9' });
+      await checked();
+      expect(await waitingAt(instance.id)).toEqual(['Invoice']);
+      expect((await instanceOf(instance.id)).history.map((entry) => entry.elementId)).toContain('Repaired');
+    });
+
     it('an error event sub-process of the caller catches it and ends the call and Invoice', async () => {
       await deploy({ credit: credit(), order: caller('order', 'credit', eventSubProcess('Err_rejected')) });
       const { instance, called } = await creditRefused('order', 'O-2');
