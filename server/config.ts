@@ -152,8 +152,8 @@ function idleSqliteSettings(env: NodeJS.ProcessEnv): IdleSetting[] {
 
 /**
  * STRATUM_ROUTING, STRATUM_METRICS_TIMEOUT_MS and STRATUM_PRIMARY_PRIORITY with one server process (no primary, no
- * workers to route to, wait for or run ahead of), and STRATUM_METRICS_TIMEOUT_MS where the primary serves no /metrics (the cluster spreading connections,
- * STRATUM_ROUTING=off, and no STRATUM_HEALTH_PORT: each worker answers its own).
+ * workers to route to, wait for or run ahead of), and STRATUM_METRICS_TIMEOUT_MS where the primary serves no /metrics
+ * (the cluster spreading connections, STRATUM_ROUTING=off, and no STRATUM_HEALTH_PORT: each worker answers its own).
  */
 function idlePoolSettings(env: NodeJS.ProcessEnv, { workers, routing, healthPort }: Pick<ServerConfig, 'workers' | 'routing' | 'healthPort'>): IdleSetting[] {
   const routingText = env.STRATUM_ROUTING;
@@ -216,7 +216,6 @@ function portOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return port;
 }
 
-/** A whole number in decimal digits of at least `min` from the environment, or `fallback` when unset. */
 /** STRATUM_PRIMARY_PRIORITY: nice steps, 0 to 19 (a larger gap than the whole range of nice values means nothing more). */
 function primaryPriorityOf(env: NodeJS.ProcessEnv): number {
   const steps = parseCount(env, 'STRATUM_PRIMARY_PRIORITY', DEFAULT_PRIMARY_PRIORITY, 0);
@@ -224,6 +223,7 @@ function primaryPriorityOf(env: NodeJS.ProcessEnv): number {
   return steps;
 }
 
+/** A whole number in decimal digits of at least `min` from the environment, or `fallback` when unset. */
 function parseCount(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const text = env[name];
   if (text === undefined || isBlank(text)) return fallback;
