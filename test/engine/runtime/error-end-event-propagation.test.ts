@@ -4,15 +4,12 @@
 // with the `unhandled-error` incident at the end event, and its callers with it. bpmn-elements ended the path as a
 // none end event (Camunda 7): the called instance completed and its caller went on along the call's normal flow, so a
 // rejection read as a normal completion. On SQLite and PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, openStratum, type Store, type Stratum } from '../../../engine/index.js';
-import { PostgresStore } from '../../../engine/store/postgres.js';
+import { openStratum, type Stratum } from '../../../engine/index.js';
 import { objectWith } from '../../support/matchers.js';
 import { refusalOf } from '../../support/refusal.js';
-import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
+import { describePostgres } from '../../support/postgres.js';
+import { reopenablePostgresStore, reopenableSqliteStore, type ReopenableStore } from '../../support/reopenable-stores.js';
 import { erp } from '../../support/stratum-fixture.js';
 
 const clerk = { name: 'otto', groups: ['task-users'] };
@@ -78,13 +75,10 @@ const eventSubProcess = (error: 'Err_rejected' | null, prefix = '') => `
       <bpmn:endEvent id="${prefix}Handled" />
     </bpmn:subProcess>`;
 
-/** A test store: `open` opens it, `dispose` removes it. */
-interface TestStore { open(): Promise<Store>; dispose(): void }
-
-function describeErrorEnds(name: string, testStore: () => Promise<TestStore>) {
+function describeErrorEnds(name: string, testStore: () => Promise<ReopenableStore>) {
   describe(name, () => {
     let stratum: Stratum;
-    let opened: TestStore;
+    let opened: ReopenableStore;
     beforeEach(async () => {
       opened = await testStore();
       stratum = await openStratum({ store: await opened.open() });
@@ -235,21 +229,8 @@ function describeErrorEnds(name: string, testStore: () => Promise<TestStore>) {
   });
 }
 
-describeErrorEnds('an error end event uncaught in its process, on SQLite', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-error-end-'));
-  return Promise.resolve({ open: () => openStore({ dataDir }), dispose: () => rmSync(dataDir, { recursive: true, force: true }) });
-});
+describeErrorEnds('an error end event uncaught in its process, on SQLite', () => reopenableSqliteStore('error-end'));
 
 describePostgres('an error end event uncaught in its process, on PostgreSQL', () => {
-  describeErrorEnds('', async () => {
-    const schema = await freshSchema();
-    return {
-      open: async () => {
-        const store = new PostgresStore(inSchema(schema));
-        await store.migrate();
-        return store;
-      },
-      dispose: () => undefined,
-    };
-  });
+  describeErrorEnds('', reopenablePostgresStore);
 });

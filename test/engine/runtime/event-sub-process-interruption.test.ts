@@ -5,14 +5,11 @@
 // message wait or timer is gone: completing it is refused; a called instance is cancelled), the path of the throw
 // does not go on, and the scope completes when the event sub-process does. A non-interrupting one keeps the scope
 // running beside it. On SQLite and PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, openStratum, type Store, type Stratum } from '../../../engine/index.js';
-import { PostgresStore } from '../../../engine/store/postgres.js';
+import { openStratum, type Stratum } from '../../../engine/index.js';
 import { refusalOf } from '../../support/refusal.js';
-import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
+import { describePostgres } from '../../support/postgres.js';
+import { reopenablePostgresStore, reopenableSqliteStore, type ReopenableStore } from '../../support/reopenable-stores.js';
 import { erp, ManualClock } from '../../support/stratum-fixture.js';
 
 const clerk = { name: 'otto', groups: ['task-users'] };
@@ -90,13 +87,10 @@ const invoiceAndPacking = (kind: 'error' | 'escalation', inside: string, outside
     <bpmn:endEvent id="Shipped" />
     ${outside}`);
 
-/** A test store: `open` opens it (again, on the same data), `dispose` removes it. */
-interface TestStore { open(): Promise<Store>; dispose(): void }
-
-function describeInterruption(name: string, testStore: () => Promise<TestStore>) {
+function describeInterruption(name: string, testStore: () => Promise<ReopenableStore>) {
   describe(name, () => {
     let stratum: Stratum;
-    let opened: TestStore;
+    let opened: ReopenableStore;
     let dispose: () => void;
     const clock = new ManualClock();
     const open = async () => openStratum({ store: await opened.open(), clock });
@@ -338,21 +332,8 @@ function describeInterruption(name: string, testStore: () => Promise<TestStore>)
   });
 }
 
-describeInterruption('an interrupting event sub-process on SQLite', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-interrupt-'));
-  return Promise.resolve({ open: () => openStore({ dataDir }), dispose: () => rmSync(dataDir, { recursive: true, force: true }) });
-});
+describeInterruption('an interrupting event sub-process on SQLite', () => reopenableSqliteStore('interrupt'));
 
 describePostgres('an interrupting event sub-process on PostgreSQL', () => {
-  describeInterruption('', async () => {
-    const schema = await freshSchema();
-    return {
-      open: async () => {
-        const store = new PostgresStore(inSchema(schema));
-        await store.migrate();
-        return store;
-      },
-      dispose: () => undefined,
-    };
-  });
+  describeInterruption('', reopenablePostgresStore);
 });

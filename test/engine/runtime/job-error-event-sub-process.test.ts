@@ -5,14 +5,11 @@
 // bpmn-elements raised the error as the job's own failure, which no event sub-process hears: the instance failed
 // although an event sub-process caught the code. The event sub-process interrupts its
 // scope as for an error end event: the job ends, and the task Pack on the other path closes. On SQLite and PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, openStratum, type Store, type Stratum } from '../../../engine/index.js';
-import { PostgresStore } from '../../../engine/store/postgres.js';
+import { openStratum, type Stratum } from '../../../engine/index.js';
 import { refusalOf } from '../../support/refusal.js';
-import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
+import { describePostgres } from '../../support/postgres.js';
+import { reopenablePostgresStore, reopenableSqliteStore, type ReopenableStore } from '../../support/reopenable-stores.js';
 import { erp } from '../../support/stratum-fixture.js';
 
 const clerk = { name: 'otto', groups: ['task-users'] };
@@ -84,13 +81,10 @@ const repairOn = (attachedTo: string, error: 'Err_missing' | null) => `
     <bpmn:sequenceFlow id="B2" sourceRef="Repair" targetRef="Repaired" />
     <bpmn:endEvent id="Repaired" />`;
 
-/** A test store: `open` opens it (again, on the same data), `dispose` removes it. */
-interface TestStore { open(): Promise<Store>; dispose(): void }
-
-function describeJobErrors(name: string, testStore: () => Promise<TestStore>) {
+function describeJobErrors(name: string, testStore: () => Promise<ReopenableStore>) {
   describe(name, () => {
     let stratum: Stratum;
-    let opened: TestStore;
+    let opened: ReopenableStore;
     const open = async () => openStratum({ store: await opened.open() });
     beforeEach(async () => {
       opened = await testStore();
@@ -301,21 +295,8 @@ function describeJobErrors(name: string, testStore: () => Promise<TestStore>) {
   });
 }
 
-describeJobErrors('a job error caught by an event sub-process on SQLite', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-job-error-'));
-  return Promise.resolve({ open: () => openStore({ dataDir }), dispose: () => rmSync(dataDir, { recursive: true, force: true }) });
-});
+describeJobErrors('a job error caught by an event sub-process on SQLite', () => reopenableSqliteStore('job-error'));
 
 describePostgres('a job error caught by an event sub-process on PostgreSQL', () => {
-  describeJobErrors('', async () => {
-    const schema = await freshSchema();
-    return {
-      open: async () => {
-        const store = new PostgresStore(inSchema(schema));
-        await store.migrate();
-        return store;
-      },
-      dispose: () => undefined,
-    };
-  });
+  describeJobErrors('', reopenablePostgresStore);
 });
