@@ -346,7 +346,8 @@ class ReplaySandbox {
         ? await callerCatching(instance, result.uncaught.code, (id) => Promise.resolve(this.instances.get(id)?.row), (key, version) => this.library.definition(key, version))
         : undefined;
       if (up) {
-        this.instances.set(instance.id, { row: { ...instance, status: 'cancelled', state: null, variables: result.variables, incident: null }, waits: [] });
+        // still running on what it waits for, until the caller's step leaves the call and ends its tree (endAbandonedCalls)
+        this.instances.set(instance.id, { row: { ...instance, status: 'running', state: null, variables: result.variables, incident: null }, waits: result.uncaught!.waits });
         const { code, message } = result.uncaught!;
         queue.push({ instance: up.caller, waits: this.instances.get(up.caller.id)!.waits, isNew: false, at, actor: null,
           action: { type: 'throw', elementId: up.elementId, executionId: up.executionId, code, message } });
@@ -365,6 +366,7 @@ class ReplaySandbox {
       for (const call of newCalls) call.childInstanceId = randomUUID();
       const updated: InstanceRow = { ...instance, status: result.status, state: result.state, variables: result.variables, incident: result.incident };
       this.instances.set(instance.id, { row: updated, waits: result.waits, ...(result.engine && { engine: result.engine }) });
+      this.endAbandonedCalls(next.waits, result.waits);
       for (const call of newCalls) queue.push(await this.startChild(updated, call, definition.model.elements.get(call.elementId), at));
       if (result.status !== 'running' && updated.parentId) queue.push(...(await this.returnToParent(updated, at)));
       if (result.status === 'running') queue.push(...this.takeBuffered(updated, definition.model, next.waits, result.waits, at));
@@ -453,6 +455,29 @@ class ReplaySandbox {
   }
 
   // ---- helpers --------------------------------------------------------------
+
+  /**
+   * Ends the call trees of the calls a step left (waiting `before` it, gone `after` it) whose called instance still runs
+   * or has failed, as the runtime's abandoned-calls.ts: a caller that ended, or left a call by a boundary event or an
+   * event sub-process, ends what it had called. Left running, an order rejected while a special change was open went on
+   * waiting at the change's acknowledgements in the replay, and a message could still reach them.
+   */
+  private endAbandonedCalls(before: WaitRow[], after: WaitRow[]): void {
+    const kept = new Set(after.map((wait) => wait.id));
+    for (const call of before) {
+      if (call.kind === 'call' && call.childInstanceId && !kept.has(call.id)) this.cancelTree(call.childInstanceId);
+    }
+  }
+
+  private cancelTree(instanceId: string): void {
+    const entry = this.instances.get(instanceId);
+    if (!entry || (entry.row.status !== 'running' && entry.row.status !== 'failed')) return;
+    entry.row = { ...entry.row, status: 'cancelled' };
+    delete entry.engine;
+    // its open incident closes with it, as the runtime's cancel closes it
+    if (this.incident && (this.incident.job ? this.incident.instanceId : this.incident.failed.instance.id) === instanceId) this.incident = undefined;
+    for (const wait of entry.waits) if (wait.kind === 'call' && wait.childInstanceId) this.cancelTree(wait.childInstanceId);
+  }
 
   private findWait(matches: (instance: InstanceRow, wait: WaitRow) => boolean): { instance: InstanceRow; wait: WaitRow } | undefined {
     for (const { row, waits } of this.instances.values()) {
