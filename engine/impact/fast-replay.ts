@@ -402,11 +402,24 @@ class FastRun {
         return;
       }
       if (!this.instances.includes(instance)) this.instances.push(instance);
+      this.endAbandonedCalls(kept.waits, instance.waits);
       const newCalls = instance.waits.filter((wait) => wait.kind === 'call' && !wait.child);
       for (const call of newCalls) queue.push(await this.startChild(instance, call));
       if (instance.status !== 'running' && instance.parent) queue.push(...this.returnToParent(instance));
       if (instance.status === 'running') queue.push(...this.takeBuffered(instance, before));
     }
+  }
+
+  /** The sandbox's endAbandonedCalls: a call the step left ends its called instance's tree, its open incident with it. */
+  private endAbandonedCalls(before: Wait[], after: Wait[]): void {
+    for (const call of before) if (call.kind === 'call' && call.child && !after.includes(call)) this.cancelTree(call.child);
+  }
+
+  private cancelTree(instance: FastInstance): void {
+    if (instance.status !== 'running' && instance.status !== 'failed') return;
+    instance.status = 'cancelled';
+    if (this.incident && (this.incident.job ? this.incident.instance : this.incident.failed.instance) === instance) this.incident = undefined;
+    for (const wait of instance.waits) if (wait.kind === 'call' && wait.child) this.cancelTree(wait.child);
   }
 
   private async startChild(parent: FastInstance, call: Wait): Promise<Queued> {

@@ -1,14 +1,16 @@
 // A what-if replay ends what a call had started when its caller leaves the call without it, as the runtime does
 // (abandoned-calls.ts): a credit order over 1,000,000 with a special change open, rejected by the sales director,
 // ends in reality with its change's acknowledgements cancelled (the order's end terminates the change loop, which
-// leaves the call of special-change-notification). Replayed, the called instance went on running in the sandbox, so
-// the rejected order was reported waiting at procurement's, production's and inspection's acknowledgements.
+// leaves the call of special-change-notification). Replayed, on bpmn-engine (replay-sandbox.ts) and on the fast path
+// (fast-replay.ts), the called instance went on running, so the rejected order was reported waiting at procurement's,
+// production's and inspection's acknowledgements.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, openStratum, type Stratum } from '../../../engine/index.js';
 import { CandidateLibrary } from '../../../engine/impact/candidate-library.js';
+import { FastReplay } from '../../../engine/impact/fast-replay.js';
 import { recordedOrders, type RecordedOrder } from '../../../engine/impact/recorded-orders.js';
 import { replayOrder } from '../../../engine/impact/replay-sandbox.js';
 import type { Store } from '../../../engine/store/types.js';
@@ -50,6 +52,14 @@ describe('a call its caller left, in the replay', () => {
     const replayed = await replayOrder(await CandidateLibrary.open(store, []), rejected);
     expect(replayed.status).toBe('rejected');
     expect(replayed.waiting).toEqual([]);
+  }, 120_000);
+
+  it('ends with the call on the fast path too, which plays the order without bpmn-engine and gives the same route', async () => {
+    const library = await CandidateLibrary.open(store, []);
+    const fast = await new FastReplay(library).replay(rejected);
+    expect(fast).toBeDefined();
+    expect(fast!.waiting).toEqual([]);
+    expect(fast).toEqual(await replayOrder(library, rejected));
   }, 120_000);
 
   it('ends with the call on a candidate too, whose acknowledgements the change touches', async () => {
