@@ -1,12 +1,12 @@
 // The primary of a pool of workers runs at a higher CPU priority than its workers (STRATUM_PRIMARY_PRIORITY).
 //
-// Every request passes through the primary: routed, it reads, parses and proxies each one (about 0.15 ms of CPU) and
-// answers /healthz itself; with the shared port it accepts each connection and hands it over. Its work is small but
-// on every request's path, while each worker can keep a core busy with engine steps. At equal priority the kernel
-// shares the cores evenly among the busy processes, so under a burst the primary waited its turn behind its own
-// workers: its event loop stalled 300–440 ms and a /healthz probe on the API port took 0.8–0.9 s. A few nice steps
+// Every request passes through the primary: routed, it reads, parses and proxies each one and answers /healthz
+// itself; with the shared port it accepts each connection and hands it over. Its work is small but on every request's
+// path, while each worker can keep a core busy with engine steps. At equal priority the kernel shares the cores evenly
+// among the busy processes, so under a burst the primary waited its turn behind its own workers: its event loop
+// stalled for hundreds of milliseconds, and a /healthz probe on the API port took up to a second. A few nice steps
 // ahead, it runs as soon as it has work, and since it has little, the workers lose almost nothing (measured in
-// docs/engine.md, "The primary's priority").
+// docs/engine.md, "Workers": "The primary's priority").
 //
 // Raising a priority needs a privilege (root, or CAP_SYS_NICE); lowering one never does. So the primary raises its
 // own when it may, and otherwise lowers its workers' by the same steps: what the kernel weighs is the gap between
