@@ -101,8 +101,18 @@ export function joinedCallInputs(key: string, calls: CallInputsOfOne[]): CallInp
 
 /** The key of the process a call activity names; none for an expression (`=…`), which only the run decides. */
 export function calledProcessOf(element: ModdleElement): string | undefined {
-  if (!is(element, 'bpmn:CallActivity')) return undefined;
-  const called = extensionValues(element, 'zeebe:CalledElement')[0];
-  const key = String(called?.processId || element.calledElement || '').trim();
+  const key = calledElementOf(element);
   return key && !key.startsWith('=') ? key : undefined;
+}
+
+/** Whether a call activity names the process it calls by an expression (`=…`): then it may call any process. */
+export function callsComputedProcess(element: ModdleElement): boolean {
+  return calledElementOf(element).startsWith('=');
+}
+
+/** What a call activity names as the process it calls, as written; empty for any other element. */
+function calledElementOf(element: ModdleElement): string {
+  if (!is(element, 'bpmn:CallActivity')) return '';
+  const called = extensionValues(element, 'zeebe:CalledElement')[0];
+  return String(called?.processId || element.calledElement || '').trim();
 }

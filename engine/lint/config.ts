@@ -34,6 +34,7 @@ import candidateGroupMembers from './rules/candidate-group-members.js';
 import conditionVariablesSupplied from './rules/condition-variables-supplied.js';
 import decisionReadsOwnOutput from './rules/decision-reads-own-output.js';
 import decisionResultMapping from './rules/decision-result-mapping.js';
+import errorEndCaught from './rules/error-end-caught.js';
 import separationOfDuties from './rules/separation-of-duties.js';
 import exclusiveGatewayDefault from './rules/exclusive-gateway-default.js';
 import feelConditionSyntax from './rules/feel-condition-syntax.js';
@@ -71,6 +72,7 @@ export const stratumRules: Record<string, RuleFactory> = {
   'separation-of-duties': separationOfDuties,
   'flow-name-matches-condition': flowNameMatchesCondition,
   'choreography-not-run': choreographyNotRun,
+  'error-end-caught': errorEndCaught,
 };
 
 /** bpmnlint's built-in rules that matter for execution (or for reading the diagram), by id. */
@@ -141,6 +143,9 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   'stratum/flow-name-matches-condition': 'error',
   // a choreography beside a process is kept and not run: said, never refused (every report a warning)
   'stratum/choreography-not-run': 'error',
+  // an error nothing in its process nor up the calls catches fails each instance reaching it: said while drawing,
+  // never refused (the caller that catches it may come in a later deployment); checks only with the library (processes)
+  'stratum/error-end-caught': 'warn',
   // bpmnlint: what would not run, or run surprisingly
   'start-event-required': 'error',
   'end-event-required': 'error',
@@ -174,7 +179,7 @@ export interface LintContext {
   knownProcessKeys?: string[];
   /** Keys of the processes deployed together (lintSources fills it in), so a call bound by deployment names one of them. */
   deploymentProcessKeys?: string[];
-  /** What the library's processes supply, so `condition-variables-supplied` and `call-outcome-kept` follow the call graph. */
+  /** What the library's processes supply, so `condition-variables-supplied`, `call-outcome-kept` and `error-end-caught` follow the call graph. */
   processSupplies?: ProcessSupply[];
   /** Ids of the DMN decisions deployed or deployed with the files, so `supported-elements` checks business rule tasks' decisions. */
   knownDecisionIds?: string[];
@@ -208,6 +213,7 @@ export function stratumLintConfigWith(options: LintContext) {
   if (options.processSupplies) {
     rules['stratum/condition-variables-supplied'] = [stratumRuleSeverities['stratum/condition-variables-supplied'], { processes: options.processSupplies }];
     rules['stratum/call-outcome-kept'] = [stratumRuleSeverities['stratum/call-outcome-kept'], { processes: options.processSupplies }];
+    rules['stratum/error-end-caught'] = [stratumRuleSeverities['stratum/error-end-caught'], { processes: options.processSupplies }];
   }
   if (options.requireTaskGroups || options.libraryProcessKeys) {
     const houseRules = { houseRules: options.requireTaskGroups === true, libraryProcessKeys: options.libraryProcessKeys ?? [] };

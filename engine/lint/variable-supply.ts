@@ -23,6 +23,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, extensionValues, propertyOf, TAKES_ORDERS_PROPERTY } from '../bpmn/process-model.js';
 import { declaredDecisionCall } from './business-rule-task.js';
+import { callCatchesOf, type CallCatches } from './error-catches.js';
 import { callInputsOf, calledProcessOf, handsBackAllChildVariables, joinedCallInputs, type CallInputs, type CallInputsOfOne, type Narrowing } from './call-activity-variables.js';
 import { is } from './rule-api.js';
 import { writesOf, type Write } from './variable-writes.js';
@@ -56,6 +57,11 @@ export interface ProcessSupply {
    * variable of the caller. Absent, or a callee not listed: it gets every variable and nothing else.
    */
   callInputs?: CallInputs[];
+  /**
+   * Its call activities, each with the BPMN errors it catches of the process it calls (error-catches.ts), so
+   * error-end-caught follows an error nothing in a process catches up the calls. Absent when it has none.
+   */
+  callCatches?: CallCatches[];
 }
 
 
@@ -87,12 +93,14 @@ function processSupplyOf(process: ModdleElement): ProcessSupply {
   const outputsOnly = [...calls].filter((key) => !handingBackAll.has(key));
   const callInputs = [...inputs].map(([key, ofEach]) => joinedCallInputs(key, ofEach)).filter((call) => call.creates.length || call.passes || call.narrowedBy);
   const alsoDecides = [...decides].filter((name) => !supplies.has(name)).sort();
+  const callCatches = callCatchesOf(process);
   return {
     key: process.id, supplies: [...supplies].sort(), declaresStart, calls: [...calls],
     ...(alsoDecides.length && { alsoDecides }),
     ...(propertyOf(process, TAKES_ORDERS_PROPERTY)?.trim() === 'true' && { takesOrders: true }),
     ...(outputsOnly.length && { callsHandingBackOutputsOnly: outputsOnly }),
     ...(callInputs.length && { callInputs }),
+    ...(callCatches.length && { callCatches }),
   };
 }
 

@@ -219,7 +219,8 @@ describe('the Stratum ruleset', () => {
   });
 
   it('gives every Stratum rule a severity, and every configured rule resolves', () => {
-    for (const id of Object.keys(stratumRules)) expect(stratumRuleSeverities[`stratum/${id}`]).toBe('error');
+    // error-end-caught only ever warns; the others are errors that may mark some reports as warnings
+    for (const id of Object.keys(stratumRules)) expect(stratumRuleSeverities[`stratum/${id}`], id).toBe(id === 'error-end-caught' ? 'warn' : 'error');
     for (const name of Object.keys(stratumRuleSeverities)) {
       const [pkg, rule] = name.startsWith('stratum/') ? ['bpmnlint-plugin-stratum', name.slice(8)] : ['bpmnlint', name];
       expect(typeof stratumResolver.resolveRule(pkg, rule), name).toBe('function');

@@ -154,6 +154,7 @@ describe('what a process supplies to the library (deployed versions, the modeler
     const supplies = processSuppliesOf(await definitionsOf(file));
     expect(supplies.find((supply) => supply.key === caller)).toEqual({
       key: caller, supplies: ['amount', 'changeApproved'], declaresStart: true, calls: [callee], callsHandingBackOutputsOnly: [callee],
+      callCatches: [{ calls: callee, label: '"Re-approve"', codes: [] }],
     });
     expect(supplies.find((supply) => supply.key === callee)).not.toHaveProperty('callsHandingBackOutputsOnly');
   });

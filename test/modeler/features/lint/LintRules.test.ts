@@ -9,6 +9,7 @@ import { lintXml } from '../../../../engine/lint/lint-bpmn.js';
 import type { Me, TaskGroups } from '../../../../modeler/src/api/client.js';
 import LintRules from '../../../../modeler/src/features/lint/LintRules.js';
 import { problemsOf, type LintIssues } from '../../../../modeler/src/features/lint/ProblemsPanel.js';
+import { LIBRARY_CHANGED } from '../../../../modeler/src/features/library/LibraryService.js';
 import { SESSION_READY, type SessionReady } from '../../../../modeler/src/features/session/Session.js';
 import DiagramIds from '../../../../modeler/src/features/workspace/DiagramIds.js';
 import { importBpmn } from '../../../../engine/interop/index.js';
@@ -342,5 +343,53 @@ describe('a lint rule that crashes, in the modeler', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+// An error end event whose code no call of its process catches fails each instance reaching it; the canvas warns with
+// what the deployed library's callers catch (error-end-caught), as deploy does.
+const ERRORS_DEFINITIONS = (process: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:error id="Error_Rejected" name="Credit rejected" errorCode="CREDIT_REJECTED" />
+  ${process}
+</bpmn:definitions>`;
+const CREDIT_CHECK = ERRORS_DEFINITIONS(`<bpmn:process id="credit-check" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Refuse" />
+    <bpmn:endEvent id="Refuse" name="Credit refused"><bpmn:errorEventDefinition errorRef="Error_Rejected" /></bpmn:endEvent>
+  </bpmn:process>`);
+/** The deployed order-to-cash calling credit-check, its call activity catching the code (`catches`) or nothing. */
+const DEPLOYED_CALLER = (catches: boolean) => ERRORS_DEFINITIONS(`<bpmn:process id="order-to-cash" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:callActivity id="CallCheck" name="Check credit"><bpmn:extensionElements><zeebe:calledElement processId="credit-check" /></bpmn:extensionElements></bpmn:callActivity>
+    ${catches ? '<bpmn:boundaryEvent id="Refused" attachedToRef="CallCheck"><bpmn:errorEventDefinition errorRef="Error_Rejected" /></bpmn:boundaryEvent>' : ''}
+  </bpmn:process>`);
+
+describe('an error end event nothing catches, in the modeler', () => {
+  /** The canvas's error-end-caught reports on credit-check once the deployed library (order-to-cash) is read. */
+  async function canvasReports(callerCatches: boolean) {
+    vi.stubGlobal('requestAnimationFrame', (work: () => void) => { work(); return 0; });
+    try {
+      const configured = vi.fn();
+      const listeners = new Map<string, (() => void)[]>();
+      const eventBus = { on: (event: string, listener: () => void) => listeners.set(event, [...(listeners.get(event) ?? []), listener]) };
+      const api = { getVersionXml: () => Promise.resolve(DEPLOYED_CALLER(callerCatches)) };
+      const library = { processes: [{ key: 'order-to-cash', latestVersion: 1 }], keys: () => ['order-to-cash', 'credit-check'] };
+      const rules = new LintRules(...([eventBus, { setLinterConfig: configured }, library, { api }, { all: () => [] }, diagramIds()] as unknown as ConstructorParameters<typeof LintRules>));
+      for (const listener of listeners.get(LIBRARY_CHANGED) ?? []) listener();
+      await vi.waitFor(() => expect(rules.context().processSupplies).toHaveLength(1));
+      const { config, resolver } = configured.mock.calls.at(-1)![0] as { config: unknown; resolver: unknown };
+      const { definitions } = await parseBpmn(CREDIT_CHECK);
+      completeFlowReferences(definitions);
+      const results = await new bpmnlint.Linter({ config, resolver }).lint(definitions) as Record<string, { id: string; category: string; message: string }[]>;
+      return (results['stratum/error-end-caught'] ?? []).map(({ id, category, message }) => [id, category, message]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  }
+
+  it('is a warning on the canvas when no call of its process in the deployed library catches the code, and none once the deployed caller\'s call activity does', async () => {
+    expect(await canvasReports(false)).toEqual([['Refuse', 'warn', expect.stringContaining('no call of "credit-check" in the library (order-to-cash › "Check credit")')]]);
+    expect(await canvasReports(true)).toEqual([]);
   });
 });
