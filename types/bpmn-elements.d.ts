@@ -159,6 +159,8 @@ declare module 'bpmn-elements' {
     constructor(activity: Activity, eventDefinition: SerializedElement);
     readonly activity: Activity;
     protected _onThrowApiMessage(routingKey: string, message: ElementMessage): unknown;
+    /** Completes the catch with `error` as its output (and the event's `activity.catch`). */
+    protected _catchError(routingKey: string, message: ElementMessage, error: unknown): unknown;
   }
 
   /** An escalation event definition: a catching one consumes the scope's delegated `escalate` api messages with `_onCatchMessage`. */

@@ -30,7 +30,7 @@ export class AttachedEscalationEventDefinition extends elements.EscalationEventD
 }
 
 /** Whether the catching event `activity` hears the throw `message`: any catch but a boundary event, which hears only its activity's. */
-function heardBy(activity: Activity, message: ElementMessage): boolean {
+export function heardBy(activity: Activity, message: ElementMessage): boolean {
   const attachedTo = activity.attachedTo?.id;
   return !attachedTo || thrownInside(message, attachedTo);
 }

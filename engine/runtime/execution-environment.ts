@@ -7,7 +7,8 @@ import { Engine } from 'bpmn-engine';
 import { describeInputs, FeelError } from '../feel/feel-expression.js';
 import { withReason } from './incident-reasons.js';
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
-import { AttachedErrorEventDefinition, AttachedEscalationEventDefinition } from './attached-boundary-catch.js';
+import { AttachedEscalationEventDefinition } from './attached-boundary-catch.js';
+import { ErrorCodeCatchEventDefinition } from './error-code-catch.js';
 import { decisionTaskOr } from './decision-task.js';
 import { HostTimerEventDefinition } from './host-timer-event-definition.js';
 import { MultiInstanceLoopCharacteristics, SubProcess } from './multi-instance.js';
@@ -31,8 +32,9 @@ const ELEMENT_TYPES = {
   EndEvent: jobOr(elements.EndEvent),
   // Camunda's cron timer cycles besides ISO 8601; fired by the host's scheduler only, also once overdue.
   TimerEventDefinition: HostTimerEventDefinition,
-  // An error or escalation boundary event hears only what is thrown inside its activity, not on another path of its scope.
-  ErrorEventDefinition: AttachedErrorEventDefinition,
+  // An error or escalation boundary event hears only what is thrown inside its activity, not on another path of its
+  // scope; an error catch takes a throw of another bpmn:Error with its code (error-code-catch.ts).
+  ErrorEventDefinition: ErrorCodeCatchEventDefinition,
   EscalationEventDefinition: AttachedEscalationEventDefinition,
   // Multi-instance over a collection (FEEL or JUEL), its element and loopCounter in each iteration's scope.
   MultiInstanceLoopCharacteristics,

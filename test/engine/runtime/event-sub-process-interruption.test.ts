@@ -172,6 +172,35 @@ function describeInterruption(name: string, testStore: () => Promise<ReopenableS
       expect((await complete(instance.id, 'Handle')).status).toBe('completed');
     });
 
+    it('an error event sub-process naming another error of the same code catches the error end event, as BPMN matches errors by code', async () => {
+      // two bpmn:Error elements with one errorCode (a diagram's copy of an error, or one merged from another file)
+      const twin = '\n  <bpmn:error id="Err_missing_twin" name="Stock missing" errorCode="STOCK_MISSING" />';
+      await deploy(packing('error', null)
+        .replace(`<bpmn:startEvent id="HandlingStart">${TRIGGER.error}`, '<bpmn:startEvent id="HandlingStart"><bpmn:errorEventDefinition errorRef="Err_missing_twin" />')
+        .replace('<bpmn:escalation id="Esc_late"', `${twin.trim()}\n  <bpmn:escalation id="Esc_late"`));
+      const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-15' });
+      const pack = await taskAt(instance.id, 'Pack');
+      await complete(instance.id, 'Check');
+      // before: ['Pack'], the path ended as if nothing had been thrown (bpmn-elements picked the start by the error's id)
+      expect(await waitingAt(instance.id)).toEqual(['Handle']);
+      expect((await refusalOf(stratum.runtime.completeTask(pack.id, {}, clerk))).code).toBe('not-found');
+      expect((await complete(instance.id, 'Handle')).status).toBe('completed');
+    });
+
+    it('an error event sub-process naming another error of the same code comes before one naming none in the same scope', async () => {
+      const twin = '<bpmn:error id="Err_missing_twin" name="Stock missing" errorCode="STOCK_MISSING" />';
+      const catchAll = eventSubProcess('error', null, 'Any').replace(`<bpmn:startEvent id="AnyHandlingStart">${TRIGGER.error}`, '<bpmn:startEvent id="AnyHandlingStart"><bpmn:errorEventDefinition />');
+      // the catch-all first in the document, so document order alone would pick it
+      await deploy(packing('error', null, catchAll)
+        .replace(`<bpmn:startEvent id="HandlingStart">${TRIGGER.error}`, '<bpmn:startEvent id="HandlingStart"><bpmn:errorEventDefinition errorRef="Err_missing_twin" />')
+        .replace('<bpmn:escalation id="Esc_late"', `${twin}\n  <bpmn:escalation id="Esc_late"`));
+      const { instance } = await stratum.runtime.start('packing', { businessKey: 'P-16' });
+      await complete(instance.id, 'Check');
+      expect(await waitingAt(instance.id)).toEqual(['Handle']);
+      expect((await complete(instance.id, 'Handle')).status).toBe('completed');
+      expect(await historyOf(instance.id, ['AnyHandling', 'AnyHandlingStart', 'AnyHandle'])).toEqual([]);
+    });
+
     it('an error event sub-process naming the error comes before one naming none in the same scope', async () => {
       const catchAll = eventSubProcess('error', null, 'Any').replace(`<bpmn:startEvent id="AnyHandlingStart">${TRIGGER.error}`, '<bpmn:startEvent id="AnyHandlingStart"><bpmn:errorEventDefinition />');
       await deploy(packing('error', null, catchAll));
