@@ -7,7 +7,6 @@ import { conflict, StratumError } from '../errors.js';
 import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
 import type { HistoryRow, IncidentReason, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { returnToParent } from './call-activities.js';
-import { callerCatching } from './called-error.js';
 import { errorWrites, jobWrites } from './completion-variables.js';
 import { errorCatchOf } from './error-catch.js';
 import { waitInputs } from './local-inputs.js';
@@ -223,8 +222,7 @@ export class ExternalJobs {
       }), caller);
       const error = { code: thrown.errorCode, message: thrown.message ?? `BPMN error ${thrown.errorCode}`, variables: thrown.variables };
       // uncaught in its own process, the error goes to the call activity of a caller that catches it (called-error.ts)
-      const up = errorCatchOf(definition.sourceContext, wait.elementId, thrown.errorCode) || !instance.parentId
-        ? undefined : await callerCatching(instance, thrown.errorCode, (id) => tx.getInstance(id, { lock: true }), (key, version) => steps.definition(tx, key, version));
+      const up = errorCatchOf(definition.sourceContext, wait.elementId, thrown.errorCode) ? undefined : await steps.callerCatching(tx, instance, thrown.errorCode);
       await steps.runQueue(tx, [up
         ? { instance: up.caller, isNew: false, kind: 'fail-job', history: [entry], actor: actor.name, action: { type: 'throw', elementId: up.elementId, executionId: up.executionId, ...error } }
         : { instance, isNew: false, kind: 'fail-job', history: [entry], actor: actor.name, action: { type: 'throw', elementId: wait.elementId, executionId: wait.executionId, ...error } },

@@ -281,8 +281,8 @@ export class StepExecutor {
     return { follow, incident: result.incident, ...(result.incidentInputs && { inputs: result.incidentInputs }) };
   }
 
-  /** The nearest running caller of `instance` that catches `code` on its call activity, locked (called-error.ts). */
-  private async callerCatching(tx: StoreTx, instance: InstanceRow, code: string): Promise<CatchingCaller | undefined> {
+  /** The nearest running caller of `instance` that catches `code` on its call activity, locked (called-error.ts); none for a root. */
+  async callerCatching(tx: StoreTx, instance: InstanceRow, code: string): Promise<CatchingCaller | undefined> {
     if (!instance.parentId) return undefined;
     return callerCatching(instance, code, (id) => tx.getInstance(id, { lock: true }), (key, version) => this.definition(tx, key, version));
   }
