@@ -9,9 +9,14 @@ function kindOf(node: ModdleElement): string {
   return local.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
+/** An element's name on one line (runs of white space as one space), or '' without one. */
+export function displayName(node: ModdleElement): string {
+  return typeof node?.name === 'string' ? node.name.replace(/\s+/g, ' ').trim() : '';
+}
+
 /** `exclusive gateway "Amount?"`, or `exclusive gateway Gateway_1` without a name. */
 export function elementLabel(node: ModdleElement): string {
-  const name = typeof node?.name === 'string' ? node.name.replace(/\s+/g, ' ').trim() : '';
+  const name = displayName(node);
   return name ? `${kindOf(node)} "${name}"` : `${kindOf(node)} ${node?.id ?? '(without id)'}`;
 }
 

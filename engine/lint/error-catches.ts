@@ -9,6 +9,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements } from '../bpmn/process-model.js';
 import { calledProcessOf, callsComputedProcess } from './call-activity-variables.js';
+import { displayName } from './element-label.js';
 import { is } from './rule-api.js';
 
 /** The errors a place catches: by code, or every coded error. */
@@ -67,7 +68,7 @@ export function callCatchesOf(process: ModdleElement): CallCatches[] {
   for (const element of allFlowElements(process)) {
     const called = calledProcessOf(element);
     if (called === undefined && !callsComputedProcess(element)) continue;
-    const name = typeof element.name === 'string' ? element.name.replace(/\s+/g, ' ').trim() : '';
+    const name = displayName(element);
     calls.push({ ...(called !== undefined && { calls: called }), label: name ? `"${name}"` : String(element.id), ...errorsCaughtAt(element) });
   }
   return calls;

@@ -10,6 +10,7 @@
 // A warning, never a refusal: the designer may deploy the caller that catches it next. Browser-safe.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, isExecutableProcess } from '../../bpmn/process-model.js';
+import { displayName } from '../element-label.js';
 import { catchesCode, errorsCaughtAt, thrownErrorCodeOf, type CallCatches } from '../error-catches.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { mergeSupplies, processSuppliesOf, type ProcessSupply } from '../variable-supply.js';
@@ -104,7 +105,7 @@ function upTheCalls(key: string, code: string, callers: Callers): UpTheCalls {
 }
 
 function messageFor(event: ModdleElement, code: string, key: string, { met, further }: UpTheCalls): string {
-  const name = typeof event.name === 'string' ? event.name.replace(/\s+/g, ' ').trim() : '';
+  const name = displayName(event);
   const thrower = name ? `Error end event "${name}"` : `Error end event ${event.id}`;
   const incident = 'an instance reaching it stops with the unhandled-error incident there';
   if (!met.length) {
