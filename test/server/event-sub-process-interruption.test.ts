@@ -4,6 +4,8 @@
 // routes, as for any task that is no longer open; the event sub-process's task completes the instance. A worker's BPMN
 // error on a job, through Stratum's, Camunda 7's and Camunda 8's job error routes, starts the event sub-process that
 // catches its code, which closes the job and Pack the same way: the instance failed with `unhandled-error` before.
+// An error end event nothing catches fails the instance with `unhandled-error` when a job completed through any of the
+// three APIs reaches it, and a task completion that would reach it is refused on each, where the path ended silently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceView, TaskView } from '../../engine/api.js';
 import { problemOf, TOKENS, type ApiClient } from './support/client.js';
@@ -19,6 +21,10 @@ beforeAll(async () => {
     token: TOKENS.designer, body: PACKING, headers: { 'content-type': 'application/xml' },
   });
   expect(deployed.status, deployed.text).toBe(201);
+  const uncaught = await api.request('POST', '/api/deployments?name=esp-uncaught.bpmn', {
+    token: TOKENS.designer, body: UNCAUGHT, headers: { 'content-type': 'application/xml' },
+  });
+  expect(uncaught.status, uncaught.text).toBe(201);
   const jobError = await api.request('POST', '/api/deployments?name=esp-job-error.bpmn', {
     token: TOKENS.designer, body: LABELS, headers: { 'content-type': 'application/xml' },
   });
@@ -63,6 +69,39 @@ const LABELS = PACKING.replace('Defs_esp_interrupt', 'Defs_esp_job_error').repla
     <bpmn:serviceTask id="Label" name="Print label"><bpmn:extensionElements><zeebe:taskDefinition type="esp-label" /></bpmn:extensionElements></bpmn:serviceTask>
     <bpmn:sequenceFlow id="F4" sourceRef="Label" targetRef="Labelled" />
     <bpmn:endEvent id="Labelled" />`);
+
+/** `Pack` beside the job `Label` (type `esp-uncaught-label`) and the task `Check`, each on to the error end event `Missing`, which nothing catches. */
+const UNCAUGHT = PACKING.replace('Defs_esp_interrupt', 'Defs_esp_uncaught').replace('id="esp-interrupt" name="Packing"', 'id="esp-uncaught" name="Uncaught"')
+  .replace(/<bpmn:subProcess id="Handling"[^]*?<\/bpmn:subProcess>/, '')
+  .replace('<bpmn:sequenceFlow id="F1" sourceRef="Fork" targetRef="Pack" />', `<bpmn:sequenceFlow id="F1" sourceRef="Fork" targetRef="Pack" />
+    <bpmn:sequenceFlow id="F5" sourceRef="Fork" targetRef="Label" />
+    <bpmn:serviceTask id="Label" name="Print label"><bpmn:extensionElements><zeebe:taskDefinition type="esp-uncaught-label" /></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="F6" sourceRef="Label" targetRef="Missing" />`);
+
+/** Completes the one job of `esp-uncaught-label` of `businessKey`'s instance through one API's routes. */
+const completeOn: Record<string, (businessKey: string) => Promise<void>> = {
+  stratum: async (businessKey) => {
+    const [job] = (await api.post<{ id: string }[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'esp-uncaught-label', workerId: 'printer', businessKey })).body;
+    const done = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'printer', variables: {} });
+    expect(done.status, done.text).toBeLessThan(300);
+  },
+  camunda7: async (businessKey) => {
+    const [task] = (await api.post<{ id: string }[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
+      workerId: 'printer', maxTasks: 1, topics: [{ topicName: 'esp-uncaught-label', lockDuration: 60_000, businessKey }],
+    })).body;
+    const done = await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/complete`, TOKENS.erp, { workerId: 'printer' });
+    expect(done.status, done.text).toBe(204);
+  },
+  // Camunda 8's activation names no business key: one instance at a time has a job of this type
+  camunda8: async () => {
+    const jobs = (await api.post<{ jobs: { jobKey: string }[] }>('/v2/jobs/activation', TOKENS.erp, {
+      type: 'esp-uncaught-label', worker: 'printer', timeout: 60_000, maxJobsToActivate: 1, requestTimeout: -1,
+    })).body.jobs;
+    expect(jobs).toHaveLength(1);
+    const done = await api.post(`/v2/jobs/${encodeURIComponent(jobs[0].jobKey)}/completion`, TOKENS.erp, { variables: {} });
+    expect(done.status, done.text).toBe(204);
+  },
+};
 
 /** Fetches the one job of `esp-label` and throws STOCK_MISSING on it, each through one API's routes; the job's id. */
 const throwOn: Record<string, () => Promise<string>> = {
@@ -117,6 +156,36 @@ describe('an interrupting error event sub-process over HTTP', () => {
     const done = await api.post<InstanceView>(`/api/tasks/${encodeURIComponent(reorder.id)}/complete`, TOKENS.operations, {});
     expect(done.status, done.text).toBe(200);
     expect(done.body.status).toBe('completed');
+  });
+
+  for (const [route, complete] of Object.entries(completeOn)) {
+    it(`fails the instance with the unhandled-error incident, never completing it, when a job completed through ${route}'s route reaches an error end event nothing catches`, async () => {
+      const businessKey = `ESP-UNCAUGHT-${route}`;
+      const started = await api.post<InstanceView>('/api/processes/esp-uncaught/instances', TOKENS.erp, { businessKey });
+      expect(started.status, started.text).toBe(201);
+      await complete(businessKey);
+      const instance = (await api.get<InstanceView & { incident: { elementId: string } | null }>(`/api/instances/${started.body.id}`, TOKENS.operations)).body;
+      expect(instance.status).toBe('failed');
+      expect(instance.incident?.elementId).toBe('Missing');
+    });
+  }
+
+  it('refuses a task completion that would reach an error end event nothing catches, on Stratum\'s, Camunda 7\'s and Camunda 8\'s routes; the task stays open', async () => {
+    const started = await api.post<InstanceView>('/api/processes/esp-uncaught/instances', TOKENS.erp, { businessKey: 'ESP-UNCAUGHT-TASK' });
+    expect(started.status, started.text).toBe(201);
+    const checkId = encodeURIComponent((await api.get<TaskView[]>('/api/tasks?businessKey=ESP-UNCAUGHT-TASK', TOKENS.operations)).body.find((one) => one.elementId === 'Check')!.id);
+    for (const [path, body] of [
+      [`/api/tasks/${checkId}/complete`, {}],
+      [`/engine-rest/task/${checkId}/complete`, { variables: {} }],
+      [`/v2/user-tasks/${checkId}/completion`, { variables: {} }],
+    ] as const) {
+      const refused = await api.post(path, TOKENS.operations, body);
+      expect(refused.status, `${path}: ${refused.text}`).toBeGreaterThanOrEqual(400);
+      expect(refused.status, `${path}: ${refused.text}`).toBeLessThan(500);
+    }
+    const instance = (await api.get<InstanceView>(`/api/instances/${started.body.id}`, TOKENS.operations)).body;
+    expect(instance.status).toBe('running');
+    expect(instance.waiting.map((wait) => wait.elementId).sort()).toEqual(['Check', 'Label', 'Pack']);
   });
 
   for (const [route, throwError] of Object.entries(throwOn)) {
